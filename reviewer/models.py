@@ -1,0 +1,126 @@
+"""The review contract: pydantic models whose JSON is exactly schema_version 1.
+
+Everything that leaves the library (JSON, Markdown, HTML, Word, Excel) is rendered
+from these models, so they are the one place the contract is written down.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Category = Literal[
+    "arithmetic",
+    "ratio",
+    "score",
+    "inconsistency",
+    "unit",
+    "duplicate",
+    "missing_part",
+    "boilerplate",
+    "unsupported_claim",
+    "wording",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+Source = Literal["prepass", "rules", "llm", "ingest"]
+ReportKind = Literal["department_overall", "project", "unknown"]
+
+CATEGORY_LABELS = {
+    "arithmetic": "合计/差额不符",
+    "ratio": "比例/比率不符",
+    "score": "评分问题",
+    "inconsistency": "前后不一致",
+    "unit": "计量单位错误",
+    "duplicate": "重复",
+    "missing_part": "缺少必备内容",
+    "boilerplate": "模板残留/套话",
+    "unsupported_claim": "结论缺乏支撑",
+    "wording": "文字错误",
+}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SOURCE_LABELS = {"prepass": "数据核算", "rules": "规则检查", "llm": "模型审查", "ingest": "文档读取"}
+KIND_LABELS = {"department_overall": "部门整体支出", "project": "项目支出", "unknown": "未识别"}
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    section: Optional[str] = None
+    page: Optional[int] = None
+    line: Optional[int] = None
+    start: Optional[int] = None
+    end: Optional[int] = None
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = ""
+    category: Category
+    severity: Severity
+    source: Source
+    rule: str
+    title: str
+    detail: str = ""
+    quote: str = ""
+    location: Location = Field(default_factory=Location)
+    stated: Optional[str] = None
+    expected: Optional[str] = None
+    suggestion: str = ""
+    grounded: bool = True
+
+
+class DocumentInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    format: Literal["pdf", "docx", "txt"]
+    pages: int
+    unit: Optional[str] = None
+    year: Optional[int] = None
+    kind: ReportKind = "unknown"
+    chars: int
+
+
+class LLMUsage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    used: bool = False
+    model: Optional[str] = None
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Summary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    llm: LLMUsage = Field(default_factory=LLMUsage)
+
+
+class Review(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    document: DocumentInfo
+    findings: list[Finding] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def worst_severity_rank(self) -> int:
+        return max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
+
+
+def review_json_schema() -> dict:
+    return Review.model_json_schema()
