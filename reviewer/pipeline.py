@@ -22,7 +22,8 @@ log = logging.getLogger("reviewer")
 def _stage_failure(doc: Document, stage: str, exc: Exception) -> Finding:
     from .findings import make_finding
 
-    log.exception("stage %s failed on %s", stage, doc.path)
+    log.warning("stage %s failed on %s: %s: %s", stage, doc.path, type(exc).__name__, exc)
+    log.debug("stage failure details", exc_info=exc)
     return make_finding(
         doc, category="missing_part", severity="warning", source="ingest", rule=f"stage.{stage}",
         title=f"“{stage}”检查未能完成",

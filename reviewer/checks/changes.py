@@ -1,0 +1,153 @@
+"""Differences and changes: "比上年减少 d（下降 p%）", "决算与预算相差 d".
+
+The current value is the amount stated before the comparison, the reference the amount
+named inside it ("比上年226.57万元减少…") or labelled 上年/上年末 in the same sentence.
+A change written in 元 that only fits the document's 万元 figures is a unit slip.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..document import Document
+from ..figures import AMOUNT_FACTORS, Figure, FigureIndex, Paragraph
+from ..models import Finding
+from .common import consistent, fmt, prepass_finding, severity_of
+
+COMPARE_RE = re.compile(r"(?:比|较|与|同)(?P<ref>[^,;。:]{0,16}?)(?:相比|同期)?,?(?:[^,;。\d]{0,4}?)(?P<dir>增加|减少|增长|下降|降低|上升|节约|增|减)")
+DIFF_RE = re.compile(r"相差(?P<num>\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元)")
+_PREVIOUS = re.compile(r"上年|上一年|去年|上年度|上年末|同期|20\d\d年(?:年末|末|度)?(?:数|决算|支出|收入)?")
+_DOWN = ("减少", "下降", "降低", "节约", "减")
+
+
+def _amounts(figs):
+    return [f for f in figs if f.kind == "amount" and f.in_yuan is not None]
+
+
+def _convert(f: Figure, unit: str) -> Decimal:
+    return f.in_yuan / AMOUNT_FACTORS[unit]
+
+
+def _close(stated: Figure, value_yuan: Decimal) -> bool:
+    return consistent(stated.num_text, value_yuan / AMOUNT_FACTORS[stated.unit])
+
+
+def check_changes(doc: Document, index: FigureIndex) -> list[Finding]:
+    out: list[Finding] = []
+    all_amounts = [f for _, f in index.figures() if f.kind == "amount" and f.in_yuan is not None]
+    dominant = index.dominant_amount_unit
+    for para in index.paragraphs:
+        for m in COMPARE_RE.finditer(para.text):
+            _check_one(doc, para, m, out, all_amounts, dominant)
+        for m in DIFF_RE.finditer(para.text):
+            _check_difference(doc, para, m, out)
+    return out
+
+
+def _check_one(doc, para: Paragraph, m: re.Match, out, all_amounts, dominant) -> None:
+    s, e = para.sentence_bounds(m.start())
+    after = [f for f in para.figures if m.end("dir") <= f.fstart < e]
+    delta = next((f for f in after[:1] if f.kind == "amount"), None)
+    pct = next((f for f in after[:2] if f.kind == "percent"), None)
+    if delta is None and pct is None:
+        return
+    # The reference value: named inside the comparison, or labelled 上年… in the sentence.
+    inside = _amounts(para.figures_between(m.start(), m.start("dir")))
+    ref = inside[-1] if inside else None
+    before = _amounts([f for f in para.figures if f.fend <= m.start()])
+    if ref is None:
+        labelled = [f for f in before if f.fstart >= s and _PREVIOUS.search(f.label)]
+        ref = labelled[-1] if labelled else None
+    currents = [f for f in before if f is not ref and not _PREVIOUS.search(f.label)]
+    current = currents[-1] if currents else None
+    down = m.group("dir") in _DOWN
+    quote = para.span(m.start(), (pct or delta).fend)
+
+    if delta is not None and delta.in_yuan is not None:
+        if ref is not None:
+            # Any amount of the paragraph may be the current value the change is from.
+            fits = [c for c in _amounts(para.figures) if c is not ref and c is not delta
+                    and _close(delta, abs(ref.in_yuan - c.in_yuan))]
+            if fits:
+                current = fits[-1]
+            elif current is not None and delta.unit == ref.unit:
+                want = abs(ref.in_yuan - current.in_yuan)
+                out.append(prepass_finding(
+                    doc, category="arithmetic", rule="arithmetic.change", title="增减额与重算不符",
+                    detail=f"{ref.shown()} − {current.shown()} = {fmt(want / AMOUNT_FACTORS[delta.unit], delta.decimals)}{delta.unit}，"
+                           f"文中写{delta.shown()}。",
+                    span=quote, stated=delta.shown(),
+                    expected=f"{fmt(want / AMOUNT_FACTORS[delta.unit], delta.decimals)}{delta.unit}",
+                    severity=severity_of(delta.num_text, want / AMOUNT_FACTORS[delta.unit]),
+                    suggestion="核对增减额与两期数据。",
+                ))
+                return
+        elif dominant and delta.unit != dominant and dominant in AMOUNT_FACTORS:
+            _unit_slip(doc, para, delta, quote, all_amounts, dominant, out)
+            return
+        if ref is None and current is not None:
+            ref_yuan = current.in_yuan + delta.in_yuan if down else current.in_yuan - delta.in_yuan
+        elif ref is not None:
+            ref_yuan = ref.in_yuan
+        else:
+            ref_yuan = None
+        if pct is not None and ref_yuan:
+            recomputed = delta.in_yuan / ref_yuan * 100
+            _check_pct(doc, pct, recomputed, quote, f"{delta.shown()} ÷ 上期{fmt(ref_yuan / AMOUNT_FACTORS[delta.unit], 2)}{delta.unit}", out)
+    elif pct is not None and ref is not None and current is not None and ref.in_yuan:
+        recomputed = abs(ref.in_yuan - current.in_yuan) / ref.in_yuan * 100
+        _check_pct(doc, pct, recomputed, quote, f"|{current.shown()} − {ref.shown()}| ÷ {ref.shown()}", out)
+
+
+def _check_pct(doc, pct: Figure, recomputed: Decimal, quote, arithmetic: str, out) -> None:
+    if consistent(pct.num_text, recomputed):
+        return
+    expected = f"{fmt(recomputed, max(1, pct.decimals))}%"
+    out.append(prepass_finding(
+        doc, category="ratio", rule="ratio.change", title="增减幅度与重算不符",
+        detail=f"{arithmetic} = {expected}，文中写{pct.shown()}。", span=quote,
+        stated=pct.shown(), expected=expected, severity=severity_of(pct.num_text, recomputed),
+        suggestion="按（本期−上期）÷上期重新计算增减幅度。",
+    ))
+
+
+def _unit_slip(doc, para: Paragraph, delta: Figure, quote, all_amounts, dominant: str, out) -> None:
+    """A change in 元 that equals the difference of two stated 万元 amounts (one of them in
+    this paragraph) was written in the wrong unit."""
+    as_dominant = delta.value  # read the number as if written in the dominant unit
+    local = [f for f in _amounts(para.figures) if f.unit == dominant]
+    others = [f for f in all_amounts if f.unit == dominant]
+    for a in local:
+        for b in others:
+            if a is b:
+                continue
+            diff = abs(_convert(a, dominant) - _convert(b, dominant))
+            if diff and consistent(delta.num_text, diff):
+                out.append(prepass_finding(
+                    doc, category="unit", rule="unit.change", title="计量单位疑误",
+                    detail=f"{b.shown()} − {a.shown()} = {fmt(diff, delta.decimals)}{dominant}，"
+                           f"文中写{delta.shown()}，单位应为{dominant}。",
+                    span=quote, stated=delta.shown(), expected=f"{fmt(as_dominant, delta.decimals)}{dominant}",
+                    suggestion=f"将“{delta.shown()}”改为“{delta.num_text}{dominant}”。",
+                ))
+                return
+
+
+def _check_difference(doc, para: Paragraph, m: re.Match, out) -> None:
+    s, _ = para.sentence_bounds(m.start())
+    prev = _amounts([f for f in para.figures if f.fend <= m.start()])
+    if len(prev) < 2:
+        return
+    a, b = prev[-2], prev[-1]
+    factor = AMOUNT_FACTORS[m.group("unit")]
+    want = abs(a.in_yuan - b.in_yuan) / factor
+    stated = m.group("num")
+    if consistent(stated, want):
+        return
+    out.append(prepass_finding(
+        doc, category="arithmetic", rule="arithmetic.difference", title="差额与重算不符",
+        detail=f"|{a.shown()} − {b.shown()}| = {fmt(want, 2)}{m.group('unit')}，文中写{stated}{m.group('unit')}。",
+        span=para.span(m.start(), m.end()), stated=f"{stated}{m.group('unit')}",
+        expected=f"{fmt(want, 2)}{m.group('unit')}", severity=severity_of(stated, want),
+        suggestion="核对差额。",
+    ))

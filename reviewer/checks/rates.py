@@ -1,0 +1,88 @@
+"""Rates a sentence defines from its own figures: 执行率/支出率/完成率/到位率 = actual ÷
+budget, and count rates such as 评优率 = items rated 优 ÷ all items."""
+from __future__ import annotations
+
+import re
+
+from ..document import Document
+from ..figures import Figure, FigureIndex, Paragraph
+from ..models import Finding
+from .common import consistent, fmt, prepass_finding, severity_of
+
+AMOUNT_RATE_RE = re.compile(
+    r"(?P<name>预算执行率|执行率|支出率|完成率|到位率|使用率|拨付率|支付率)(?:为|达到|达|是|约)?(?P<pct>\d+(?:\.\d+)?)%"
+)
+COUNT_RATE_RE = re.compile(r"(?P<name>评优率|优良率|优秀率|合格率|达标率)(?:为|达到|达|是)?(?P<pct>\d+(?:\.\d+)?)%")
+_BUDGET = re.compile(r"预算|安排|计划|下达|批复")
+_ACTUAL = re.compile(r"决算|执行|支出|实际|到位|完成|使用|拨付|支付")
+_COUNT_KEYS = {"评优率": ("优",), "优良率": ("优", "良"), "优秀率": ("优",), "合格率": ("合格",), "达标率": ("达标",)}
+
+
+def _window(para: Paragraph, fpos: int) -> tuple[int, int]:
+    """The sentence holding the rate, plus the previous one (rates often close a sentence)."""
+    s, _ = para.sentence_bounds(fpos)
+    if s > 0:
+        s, _ = para.sentence_bounds(s - 1)
+    return s, fpos
+
+
+def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> None:
+    for m in AMOUNT_RATE_RE.finditer(para.text):
+        ws, we = _window(para, m.start())
+        amounts = [f for f in para.figures_between(ws, we) if f.kind == "amount" and f.in_yuan is not None]
+        budgets = [f for f in amounts if _BUDGET.search(f.label) and not _ACTUAL.search(f.label.replace("预算", ""))]
+        actuals = [f for f in amounts if _ACTUAL.search(f.label) and not _BUDGET.search(f.label)]
+        if not budgets or not actuals:
+            continue
+        pct = m.group("pct")
+        pairs = [(a, b) for a in actuals for b in budgets if b.in_yuan]
+        if any(consistent(pct, a.in_yuan / b.in_yuan * 100) for a, b in pairs):
+            continue
+        # Report against the closest pair before the rate: the last budget and last actual.
+        a, b = actuals[-1], budgets[0]
+        recomputed = a.in_yuan / b.in_yuan * 100
+        expected = f"{fmt(recomputed, max(2, len(pct.split('.')[1]) if '.' in pct else 0))}%"
+        out.append(prepass_finding(
+            doc, category="ratio", rule="ratio.rate", title=f"{m.group('name')}与重算不符",
+            detail=f"{a.label}{a.shown()} ÷ {b.label}{b.shown()} = {expected}，文中写{pct}%。",
+            span=para.span(m.start(), m.end()), stated=f"{pct}%", expected=expected,
+            severity=severity_of(pct, recomputed),
+            suggestion=f"按{a.num_text}/{b.num_text}重新计算{m.group('name')}。",
+        ))
+
+
+def _clause(para: Paragraph, f: Figure) -> str:
+    return para.text[para.clause_start(f.fstart):f.fend]
+
+
+def check_count_rates(doc: Document, para: Paragraph, out: list[Finding]) -> None:
+    for m in COUNT_RATE_RE.finditer(para.text):
+        ws, we = _window(para, m.start())
+        counts = [f for f in para.figures_between(ws, we) if f.kind == "count"]
+        totals = [f for f in counts if re.search(r"共|合计|总", _clause(para, f))]
+        keys = _COUNT_KEYS[m.group("name")]
+        parts = [f for f in counts if f not in totals and any(k in _clause(para, f) for k in keys)]
+        if not totals or not parts or not totals[0].value:
+            continue
+        total = totals[0]
+        numerator = sum(f.value for f in parts)
+        pct = m.group("pct")
+        recomputed = numerator / total.value * 100
+        if consistent(pct, recomputed):
+            continue
+        expected = f"{fmt(recomputed, 2)}%"
+        out.append(prepass_finding(
+            doc, category="ratio", rule="ratio.count_rate", title=f"{m.group('name')}与重算不符",
+            detail=f"{'+'.join(f.shown() for f in parts)} ÷ {total.shown()} = {expected}，文中写{pct}%。",
+            span=para.span(m.start(), m.end()), stated=f"{pct}%", expected=expected,
+            severity=severity_of(pct, recomputed),
+            suggestion=f"按{numerator}/{total.value}重新计算{m.group('name')}。",
+        ))
+
+
+def check_rates(doc: Document, index: FigureIndex) -> list[Finding]:
+    out: list[Finding] = []
+    for para in index.paragraphs:
+        check_amount_rates(doc, para, out)
+        check_count_rates(doc, para, out)
+    return out

@@ -1,0 +1,125 @@
+"""Shares: "X a万元，占总收入的 p%" recomputed against the base the sentence names.
+
+The base is looked up by name (总收入, 总支出, “三公”经费 …) among the amounts stated
+before the share: first in the same paragraph, then in earlier paragraphs (nearest
+first), then anywhere. A share of an income item taken "of total expenditure" (or the
+reverse) is recomputed against the right base and the wrong base is named.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..document import Document
+from ..figures import Figure, FigureIndex, Paragraph
+from ..models import Finding
+from .common import consistent, fmt, prepass_finding, severity_of
+
+SHARE_RE = re.compile(
+    r"占(?P<base>[^,;。%\d]{0,24}?)(?:的)?(?:比重|比例|份额)?(?:为|达|约)?(?P<pct>\d+(?:\.\d+)?)%"
+)
+# Names under which reports state the totals shares are taken of.
+BASE_SYNONYMS = {
+    "收入": ("总收入", "收入合计", "收入总计", "收入总额", "收入决算", "本年收入", "全年收入"),
+    "支出": ("总支出", "支出合计", "支出总计", "支出总额", "支出决算", "本年支出", "全年支出"),
+}
+_EXCLUDED_BASE_LABEL = re.compile(r"预算|上年|去年|同期|年初")
+
+
+def _flow_of(text: str) -> str | None:
+    """收入 or 支出: which side of the account a label or base name is on."""
+    has_in, has_out = "收入" in text, "支出" in text
+    if has_in and not has_out:
+        return "收入"
+    if has_out and not has_in:
+        return "支出"
+    return None
+
+
+def _strip_quotes(s: str) -> str:
+    return re.sub(r"[“”\"'‘’「」]", "", s)
+
+
+def _label_matches(label: str, base: str) -> bool:
+    label, base = _strip_quotes(label), _strip_quotes(base)
+    if not base or _EXCLUDED_BASE_LABEL.search(label):
+        return False
+    flow = _flow_of(base)
+    if flow and base.startswith("总") and len(base) <= 4:
+        return any(s in label for s in BASE_SYNONYMS[flow])
+    return base in label
+
+
+class _BaseFinder:
+    def __init__(self, index: FigureIndex):
+        self.paragraphs = index.paragraphs
+
+    def find(self, base: str, pi: int, before: int) -> Figure | None:
+        """The amount named `base`, stated before folded position `before` of paragraph `pi`."""
+        para = self.paragraphs[pi]
+        local = [f for f in para.figures if f.fend <= before and f.kind == "amount" and _label_matches(f.label, base)]
+        if local:
+            return local[-1]
+        for pj in range(pi - 1, -1, -1):
+            found = [f for f in self.paragraphs[pj].figures if f.kind == "amount" and _label_matches(f.label, base)]
+            if found:
+                return found[-1]
+        for pj in range(pi + 1, len(self.paragraphs)):
+            found = [f for f in self.paragraphs[pj].figures if f.kind == "amount" and _label_matches(f.label, base)]
+            if found:
+                return found[0]
+        return None
+
+
+def _part_before(para: Paragraph, share_start: int) -> Figure | None:
+    s, _ = para.sentence_bounds(share_start)
+    cands = [f for f in para.figures if s <= f.fstart and f.fend <= share_start and f.kind == "amount"]
+    return cands[-1] if cands else None
+
+
+def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
+    out: list[Finding] = []
+    finder = _BaseFinder(index)
+    for pi, para in enumerate(index.paragraphs):
+        for m in SHARE_RE.finditer(para.text):
+            part = _part_before(para, m.start())
+            if part is None or part.in_yuan is None:
+                continue
+            named = m.group("base").strip()
+            named_flow = _flow_of(named)
+            part_flow = _flow_of(part.label)
+            base_name = named
+            wrong_base = False
+            if not named:
+                if part_flow is None:
+                    continue
+                base_name = "总" + part_flow
+            elif named_flow and part_flow and named_flow != part_flow and named.startswith("总"):
+                # An income item "of total expenditure": recompute against total income.
+                base_name, wrong_base = "总" + part_flow, True
+            base = finder.find(base_name, pi, m.start())
+            if base is None or base is part or not base.in_yuan:
+                continue
+            pct_text = m.group("pct")
+            recomputed = part.in_yuan / base.in_yuan * 100
+            if consistent(pct_text, recomputed) and not wrong_base:
+                continue
+            decimals = max(2, len(pct_text.split(".")[1]) if "." in pct_text else 0)
+            expected = f"{fmt(recomputed, decimals)}%"
+            start = para.span(para.clause_start(part.fstart), m.end())
+            arithmetic = f"{part.shown()} ÷ {base.label or base_name}{base.shown()} = {expected}"
+            if wrong_base:
+                detail = (f"{part.label}属于{part_flow}，文中却写“占{named}”；按{base_name}重算："
+                          f"{arithmetic}，文中写{pct_text}%。")
+                title = "占比的基数用错且数值不符" if not consistent(pct_text, recomputed) else "占比的基数用错"
+            else:
+                detail = f"{arithmetic}，文中写{pct_text}%。"
+                title = "占比与重算不符"
+            out.append(prepass_finding(
+                doc, category="ratio", rule="ratio.share", title=title, detail=detail,
+                span=start, stated=f"{pct_text}%", expected=expected,
+                severity=severity_of(pct_text, recomputed) if not wrong_base else "error",
+                suggestion=f"核对占比，按{part.num_text}/{base.num_text}重新计算"
+                           + (f"，并将基数改为{base_name}" if wrong_base else "") + "。",
+            ))
+    return out

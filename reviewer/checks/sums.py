@@ -1,0 +1,253 @@
+"""Totals against their parts in the narrative.
+
+- A numbered list under a stated total ("收入决算220.80万元。其中：（1）… （8）…"): the
+  items' sum must equal the total.
+- An inline breakdown ("基本支出17.26万元，其中：A 6.40万元；B 10.86万元"): the parts
+  after 其中/包括 must add up to the total before it. Parts are cut at the first ";" or at
+  the sentence end, whichever fits; a breakdown whose parts exceed the total usually
+  mixes levels of the hierarchy (a sub-item next to its parent), so only a shortfall is
+  reported there.
+- Head counts (实有 = 在职 + 退休) and the balance identity
+  (收入 − 支出 − 结余分配 = 年末结转和结余).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..document import Document
+from ..figures import AMOUNT_FACTORS, Figure, FigureIndex, Paragraph
+from ..models import Finding
+from ..sections import HEADING_RE
+from .common import consistent, fmt, prepass_finding, severity_of
+
+BREAKDOWN_RE = re.compile(r"其中|包括|分别为|分别是|含")
+_STOP_PARTS = re.compile(r"(?:比|较|与)[^,;。]{0,16}?(?:相比|增加|减少|增长|下降|持平)|主要原因|主要用于|原因")
+_TOTAL_HINT = re.compile(r"决算|合计|总计|总额|总|共|全年|实有|核定")
+_NOT_TOTAL_HINT = re.compile(r"预算|上年|去年")
+_ITEM_RE = re.compile(r"^\s*(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[、．.](?!\d))")
+
+
+def _base(f: Figure) -> Decimal:
+    return f.in_yuan if f.in_yuan is not None else f.value
+
+
+def _same_kind(a: Figure, b: Figure) -> bool:
+    if a.kind == "amount":
+        return b.kind == "amount"
+    return a.kind == "count" and b.kind == "count" and a.unit == b.unit
+
+
+def _in(total: Figure, value: Decimal) -> Decimal:
+    return value / AMOUNT_FACTORS[total.unit] if total.kind == "amount" else value
+
+
+def _sum_text(parts: list[Figure]) -> str:
+    return " + ".join(p.shown() for p in parts)
+
+
+def _decimals(parts: list[Figure], total: Figure) -> int:
+    return max([p.decimals for p in parts] + [total.decimals])
+
+
+def check_inline(doc: Document, para: Paragraph, out: list[Finding]) -> None:
+    text = para.text
+    for m in BREAKDOWN_RE.finditer(text):
+        if m.group() == "含" and not (m.start() and text[m.start() - 1] in "(（"):
+            continue  # only the parenthesised "（含 …）"
+        s, e = para.sentence_bounds(m.start())
+        totals = _totals_before(para, m.start(), s)
+        if not totals:
+            continue
+        kind_ref = totals[0]
+        after = [f for f in para.figures if m.end() <= f.fstart and f.fend <= e and not f.in_parens
+                 and _same_kind(kind_ref, f)]
+        if m.group() == "含":
+            close = text.find(")", m.end())
+            after = [f for f in para.figures if m.end() <= f.fstart and (close < 0 or f.fend <= close)
+                     and _same_kind(kind_ref, f)]
+        stop = _STOP_PARTS.search(text, m.end(), e)
+        if stop:
+            after = [f for f in after if f.fend <= stop.start()]
+        nxt = BREAKDOWN_RE.search(text, m.end(), e)
+        if nxt and nxt.group() in ("其中", "包括"):
+            after = [f for f in after if f.fend <= nxt.start()]
+        semi = text.find(";", m.end(), e)
+        cuts = [after]
+        if semi >= 0:
+            cuts.insert(0, [f for f in after if f.fend <= semi])
+        cuts = [c for c in cuts if len(c) >= 2 or (m.group() == "含" and c)]
+        if not cuts:
+            continue
+        if m.group() == "含":
+            _check_part_not_larger(doc, para, totals[0], cuts[-1], out)
+            continue
+        if any(consistent(t.num_text, _in(t, sum(_base(p) for p in c))) for t in totals for c in cuts):
+            continue
+        if kind_ref.kind != "amount":
+            # "共报送信息105条，其中A采用4条…" names a few notable parts, not a partition.
+            continue
+        # Report the shortfall closest to a candidate total (parts exceeding: see module doc).
+        best = None
+        for t in totals:
+            for c in cuts:
+                total_v, parts_v = _base(t), sum(_base(p) for p in c)
+                if parts_v < total_v and (best is None or total_v - parts_v < best[0]):
+                    best = (total_v - parts_v, t, c)
+        if best is None:
+            continue
+        _, total, parts = best
+        _report_sum(doc, para, total, parts, span=para.span(para.clause_start(total.fstart), parts[-1].fend),
+                    rule="arithmetic.breakdown", out=out)
+
+
+def _totals_before(para: Paragraph, pos: int, sentence_start: int) -> list[Figure]:
+    """Candidate totals for a breakdown at `pos`: the nearest figure before it in the
+    sentence, or, when the sentence opens with the breakdown, the previous sentence's
+    totals (those labelled 合计/共/总… first)."""
+    here = [f for f in para.figures if sentence_start <= f.fstart and f.fend <= pos and not f.in_parens
+            and f.kind in ("amount", "count")]
+    if here:
+        return [here[-1]]
+    if sentence_start == 0:
+        return []
+    ps, _ = para.sentence_bounds(sentence_start - 1)
+    prev = [f for f in para.figures if ps <= f.fstart < sentence_start and not f.in_parens
+            and f.kind in ("amount", "count") and not _NOT_TOTAL_HINT.search(f.label)]
+    hinted = [f for f in prev if _TOTAL_HINT.search(para.text[para.clause_start(f.fstart):f.fstart])]
+    return hinted + [f for f in reversed(prev) if f not in hinted][:1]
+
+
+def _check_part_not_larger(doc, para, total: Figure, parts: list[Figure], out) -> None:
+    for p in parts:
+        if _base(p) > _base(total):
+            out.append(prepass_finding(
+                doc, category="arithmetic", rule="arithmetic.part_exceeds_whole", title="部分大于整体",
+                detail=f"其中数{p.shown()}大于总数{total.shown()}。",
+                span=para.span(para.clause_start(total.fstart), p.fend), stated=p.shown(),
+                expected=f"≤{total.shown()}", suggestion="核对总数与其中数。",
+            ))
+
+
+def _report_sum(doc, para, total: Figure, parts: list[Figure], span, rule: str, out) -> None:
+    d = _decimals(parts, total)
+    parts_sum = _in(total, sum(_base(p) for p in parts))
+    shown_sum = f"{fmt(parts_sum, d)}{total.unit}"
+    gap = _in(total, _base(total)) - parts_sum
+    out.append(prepass_finding(
+        doc, category="arithmetic", rule=rule, title="分项之和与合计不符",
+        detail=f"{_sum_text(parts)} = {shown_sum}，与所述合计{total.shown()}相差{fmt(abs(gap), d)}{total.unit}"
+               + ("（可能漏列分项）" if gap > 0 else "") + "。",
+        span=span, stated=total.shown(), expected=shown_sum,
+        severity=severity_of(total.num_text, parts_sum),
+        suggestion="核对合计数与各分项，补全遗漏的分项或更正合计。",
+    ))
+
+
+def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
+    """A paragraph stating a total, announcing a breakdown (ends with 其中：/如下：), then
+    numbered item paragraphs each opening with an amount."""
+    paras = index.paragraphs
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        intro_text = p.text
+        if not re.search(r"(其中|如下|分别为|包括)[:]?$", intro_text):
+            i += 1
+            continue
+        intro = p
+        if not [f for f in intro.figures if f.kind == "amount"] and i > 0:
+            intro = paras[i - 1]
+        items: list[Figure] = []
+        j = i + 1
+        item_paras: list[Paragraph] = []
+        while j < len(paras) and _ITEM_RE.match(paras[j].block.text):
+            first = next((f for f in paras[j].figures if f.kind == "amount"), None)
+            if first is None:
+                break
+            items.append(first)
+            item_paras.append(paras[j])
+            j += 1
+        totals = [f for f in intro.figures if f.kind == "amount" and not f.in_parens and not _NOT_TOTAL_HINT.search(f.label)]
+        if len(items) >= 2 and totals:
+            hinted = [f for f in totals if _TOTAL_HINT.search(f.label)]
+            total = max(hinted or totals, key=_base)
+            if not consistent(total.num_text, _in(total, sum(_base(x) for x in items))):
+                out_span = intro.span(intro.clause_start(total.fstart), total.fend)
+                _report_sum(doc, intro, total, items, span=out_span, rule="arithmetic.list_total", out=out)
+        i = max(j, i + 1)
+
+
+_HEADCOUNT_RE = re.compile(r"实有")
+
+
+def check_headcount(doc: Document, para: Paragraph, out: list[Finding]) -> None:
+    for f in para.figures:
+        if f.unit != "人" or not _HEADCOUNT_RE.search(f.label) or "在职" in f.label:
+            continue
+        s, e = para.sentence_bounds(f.fstart)
+        rest = [g for g in para.figures if f.fend <= g.fstart < e and g.unit == "人"]
+        on = next((g for g in rest if "在职" in g.label), None)
+        off = next((g for g in rest if "退休" in g.label or "离退" in g.label), None)
+        if on is None or off is None:
+            continue
+        if on.value + off.value != f.value:
+            out.append(prepass_finding(
+                doc, category="arithmetic", rule="arithmetic.headcount", title="人数合计不符",
+                detail=f"在职{on.shown()} + 退休{off.shown()} = {on.value + off.value}人，文中实有{f.shown()}。",
+                span=para.span(para.clause_start(f.fstart), off.fend), stated=f.shown(),
+                expected=f"{on.value + off.value}人", suggestion="核对实有、在职与退休人数。",
+            ))
+
+
+_BALANCE = {
+    "income": re.compile(r"本年收入|收入合计|总收入"),
+    "expense": re.compile(r"本年支出|支出合计|总支出"),
+    "used": re.compile(r"使用.*结余|年初结转"),
+    "distributed": re.compile(r"结余分配"),
+    "closing": re.compile(r"年末结转和?结余"),
+}
+
+
+def check_balance(doc: Document, para: Paragraph, out: list[Finding]) -> None:
+    found: dict[str, Figure] = {}
+    for f in para.figures:
+        if f.kind != "amount":
+            continue
+        for key, pattern in _BALANCE.items():
+            if key not in found and pattern.search(f.label):
+                found[key] = f
+                break
+    if not {"income", "expense", "closing"} <= set(found):
+        return
+    closing = found["closing"]
+    value = _base(found["income"]) - _base(found["expense"])
+    value += _base(found["used"]) if "used" in found else 0
+    value -= _base(found["distributed"]) if "distributed" in found else 0
+    want = _in(closing, value)
+    if consistent(closing.num_text, want):
+        return
+    terms = f"{found['income'].shown()} − {found['expense'].shown()}"
+    if "used" in found:
+        terms += f" + {found['used'].shown()}"
+    if "distributed" in found:
+        terms += f" − {found['distributed'].shown()}"
+    out.append(prepass_finding(
+        doc, category="arithmetic", rule="arithmetic.balance", title="收支结余关系不平",
+        detail=f"{terms} = {fmt(want, closing.decimals)}{closing.unit}，文中年末结转和结余{closing.shown()}。",
+        span=para.span(para.clause_start(found["income"].fstart), closing.fend), stated=closing.shown(),
+        expected=f"{fmt(want, closing.decimals)}{closing.unit}", severity=severity_of(closing.num_text, want),
+        suggestion="核对收入、支出、结余分配与年末结转和结余。",
+    ))
+
+
+def check_sums(doc: Document, index: FigureIndex) -> list[Finding]:
+    out: list[Finding] = []
+    for para in index.paragraphs:
+        if HEADING_RE.match(para.block.text) and len(para.text) < 12:
+            continue
+        check_inline(doc, para, out)
+        check_headcount(doc, para, out)
+        check_balance(doc, para, out)
+    check_lists(doc, index, out)
+    return out

@@ -1,0 +1,227 @@
+"""Every figure a report states, with its unit, label and place.
+
+Figures are read from a folded copy of each paragraph (NFKC, white space removed), so
+hard line wraps and stray spaces do not split them, while their spans map back to the
+original text for verbatim quotes. NFKC turns full-width punctuation into ASCII: in the
+folded text the clause marks are `,` `:` `;` `(` `)` next to `、` and `。`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from .document import Block, Document
+from .textmatch import FoldedText
+
+AMOUNT_FACTORS = {"亿元": Decimal(10) ** 8, "万元": Decimal(10) ** 4, "万": Decimal(10) ** 4,
+                  "千元": Decimal(1000), "元": Decimal(1)}
+COUNT_UNITS = ("人次", "批次", "人", "个", "家", "次", "项", "场", "份", "件", "户", "名", "批", "条", "期", "所", "座", "台", "辆")
+_UNIT_RE = "亿元|万元|千元|元|万(?![\u4e00-\u9fff])|%|‰|分|" + "|".join(COUNT_UNITS)
+_NUM_RE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+FIGURE_RE = re.compile(
+    rf"(?P<cmp>≥|≤|>=|<=|>|<|=|不低于|不高于|不少于|不超过|达到|超过)?"
+    rf"(?<![\d.])(?P<neg>-)?(?P<num>{_NUM_RE})(?P<unit>{_UNIT_RE})?"
+)
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10 ** 4, "亿": 10 ** 8}
+CN_NUMBER_RE = re.compile(rf"(?P<num>[零〇一二两三四五六七八九十百千万亿]{{2,}}|[两三四五六七八九十])(?P<unit>{'|'.join(COUNT_UNITS)}|元|万元)")
+# Clause boundaries in folded text; labels never cross them.
+CLAUSE_MARKS = ",，:：;；。、()（）!?！？"
+SENTENCE_END = "。;；!?！？"
+_LABEL_NOISE = re.compile(r"^(其中|包括|主要是|分别为|分别是|共计|共|合计|累计|全年|本年|全部|均)")
+
+
+def parse_chinese_number(text: str) -> int | None:
+    """三万五千 → 35000, 两千 → 2000, 十二 → 12; None if it is not a number."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            section += (digit if digit is not None else 1) * _CN_SMALL[ch]
+            digit = None
+        elif ch in _CN_BIG:
+            section += digit or 0
+            total += section * _CN_BIG[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def to_decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def decimals_of(num_text: str) -> int:
+    return len(num_text.split(".", 1)[1]) if "." in num_text else 0
+
+
+@dataclass
+class Figure:
+    value: Decimal
+    unit: str
+    num_text: str
+    start: int  # doc offsets of number + unit
+    end: int
+    fstart: int  # folded offsets inside the paragraph
+    fend: int
+    label: str
+    comparator: str | None = None
+    in_parens: bool = False
+
+    @property
+    def decimals(self) -> int:
+        return decimals_of(self.num_text)
+
+    @property
+    def kind(self) -> str:
+        if self.unit in AMOUNT_FACTORS:
+            return "amount"
+        if self.unit in ("%", "‰"):
+            return "percent"
+        if self.unit == "分":
+            return "score"
+        if self.unit in COUNT_UNITS:
+            return "count"
+        return "number"
+
+    @property
+    def in_yuan(self) -> Decimal | None:
+        factor = AMOUNT_FACTORS.get(self.unit)
+        return self.value * factor if factor is not None else None
+
+    def shown(self) -> str:
+        return f"{self.num_text}{self.unit}"
+
+
+@dataclass
+class Paragraph:
+    """One paragraph block, folded, with the figures it states."""
+
+    block: Block
+    folded: FoldedText
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.folded.folded
+
+    def span(self, fstart: int, fend: int) -> tuple[int, int]:
+        s, e = self.folded.span(fstart, fend)
+        return self.block.start + s, self.block.start + e
+
+    def sentence_bounds(self, fpos: int) -> tuple[int, int]:
+        t = self.text
+        s = max((t.rfind(ch, 0, fpos) for ch in SENTENCE_END), default=-1) + 1
+        ends = [i for i in (t.find(ch, fpos) for ch in SENTENCE_END) if i >= 0]
+        return s, (min(ends) + 1 if ends else len(t))
+
+    def clause_start(self, fpos: int) -> int:
+        t = self.text
+        return max((t.rfind(ch, 0, fpos) for ch in CLAUSE_MARKS), default=-1) + 1
+
+    def figures_between(self, fstart: int, fend: int) -> list[Figure]:
+        return [f for f in self.figures if fstart <= f.fstart and f.fend <= fend]
+
+
+def _paren_depth_map(text: str) -> list[int]:
+    depth, out = 0, []
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        out.append(depth)
+        if ch in ")）" and depth:
+            depth -= 1
+    return out
+
+
+def _is_code_or_date(text: str, m: re.Match) -> bool:
+    """Numbers that are not quantities: budget subject codes, years, document numbers."""
+    num, unit = m.group("num"), m.group("unit") or ""
+    after = text[m.end():m.end() + 1]
+    before = text[m.start() - 1:m.start()] if m.start() else ""
+    if not unit and after in "年月日号期届次" and after:
+        return True
+    if before in "〔[【(（" and after in "〕]】)）" and len(num) == 4:
+        return True
+    if not unit and len(num) >= 5 and "." not in num:
+        return True  # 2012902 (政府收支分类科目), phone numbers, file numbers
+    return False
+
+
+def label_before(text: str, fpos: int) -> str:
+    start = max((text.rfind(ch, 0, fpos) for ch in CLAUSE_MARKS), default=-1) + 1
+    label = text[start:fpos]
+    # Drop a leading subject code (2012902一般行政管理事务收入 → 一般行政管理事务收入).
+    label = re.sub(r"^\d{3,}(?![年.\d])", "", label)
+    label = _LABEL_NOISE.sub("", label)
+    label = re.sub(r"(为|是|达|达到|约|:)$", "", label)
+    return label
+
+
+def extract_paragraph(block: Block) -> Paragraph:
+    folded = FoldedText.of(block.text)
+    para = Paragraph(block, folded)
+    text = folded.folded
+    depth = _paren_depth_map(text)
+    for m in FIGURE_RE.finditer(text):
+        if _is_code_or_date(text, m):
+            continue
+        value = to_decimal(m.group("num"))
+        if value is None:
+            continue
+        if m.group("neg"):
+            value = -value
+        unit = m.group("unit") or ""
+        if unit == "万":
+            unit = "万元"
+        nstart = m.start("num") - (1 if m.group("neg") else 0)
+        fs, fe = nstart, m.end()
+        start, end = para.span(fs, fe)
+        para.figures.append(Figure(
+            value=value, unit=unit, num_text=m.group("num"), start=start, end=end, fstart=fs, fend=fe,
+            label=label_before(text, nstart if not m.group("cmp") else m.start("cmp")),
+            comparator=m.group("cmp"), in_parens=depth[fs] > 0,
+        ))
+    for m in CN_NUMBER_RE.finditer(text):
+        value = parse_chinese_number(m.group("num"))
+        if value is None or any(f.fstart <= m.start() < f.fend for f in para.figures):
+            continue
+        start, end = para.span(m.start(), m.end())
+        para.figures.append(Figure(
+            value=Decimal(value), unit=m.group("unit"), num_text=str(value), start=start, end=end,
+            fstart=m.start(), fend=m.end(), label=label_before(text, m.start()), in_parens=depth[m.start()] > 0,
+        ))
+    para.figures.sort(key=lambda f: f.fstart)
+    return para
+
+
+class FigureIndex:
+    """All paragraphs of a document, folded once, with their figures."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        return [extract_paragraph(b) for b in self.doc.blocks if b.kind == "paragraph"]
+
+    def figures(self):
+        for p in self.paragraphs:
+            for f in p.figures:
+                yield p, f
+
+    @cached_property
+    def dominant_amount_unit(self) -> str | None:
+        counts: dict[str, int] = {}
+        for _, f in self.figures():
+            if f.kind == "amount":
+                counts[f.unit] = counts.get(f.unit, 0) + 1
+        return max(counts, key=counts.get) if counts else None
