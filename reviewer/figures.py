@@ -31,7 +31,7 @@ CN_NUMBER_RE = re.compile(rf"(?P<num>[零〇一二两三四五六七八九十百
 # Clause boundaries in folded text; labels never cross them.
 CLAUSE_MARKS = ",，:：;；。、()（）!?！？"
 SENTENCE_END = "。;；!?！？"
-_LABEL_NOISE = re.compile(r"^(其中|包括|主要是|分别为|分别是|共计|共|合计|累计|全年|本年|全部|均)")
+_LABEL_NOISE = re.compile(r"^(其中|包括|主要是|主要有|分别为|分别是)")
 
 
 def parse_chinese_number(text: str) -> int | None:

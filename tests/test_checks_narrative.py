@@ -1,0 +1,162 @@
+"""Pre-pass rules on narrative figures, as tables of valid (no finding) and invalid cases."""
+from __future__ import annotations
+
+import pytest
+
+from reviewer.checks.changes import check_changes
+from reviewer.checks.mentions import check_mentions
+from reviewer.checks.rates import check_rates
+from reviewer.checks.shares import check_shares
+from reviewer.checks.sums import check_sums
+from reviewer.figures import FigureIndex
+
+from .helpers import doc_from_text
+
+
+def run(check, text, **kw):
+    doc = doc_from_text(text)
+    return check(doc, FigureIndex(doc), **kw)
+
+
+SHARES_VALID = [
+    "2020年总收入为220.80万元，其中：一般公共服务收入165.78万元占75%。",
+    "2020年总收入为220.80万元，其中：一般公共服务收入165.78万元占75.08%。",
+    "2020年总收入为220.80万元，其中：一般公共服务收入165.78万元占75.1%。",  # rounded
+    "2020年总收入为220.80万元。住房公积金收入11.37万元，占总收入的5.1%。",  # truncated (5.149…)
+    "2020年度收入合计219.60万元。其中：财政拨款收入219.60万元，占总收入的100%。",
+    "“三公”经费支出1.7万元，国内公务接待费1.7万元，占“三公”经费的100%。",
+    "项目资金26.6万元，占一般公共预算项目支出总额的100%。",  # base never stated: not judged
+]
+SHARES_INVALID = [
+    ("2020年总收入为220.80万元，其中：一般公共服务收入165.78万元占78%。", "75.08%"),
+    ("收入决算220.80万元。\n行政运行收入159.58万元，占总收入的0.2%。", "72.27%"),
+    ("收入决算220.80万元。\n离退休收入10.72万元，占总支出的0.5%。", "4.86%"),  # wrong base named
+    ("2020年度支出合计219.60万元，基本支出214.48万元，占总支出的98.6％。", "97.67%"),
+]
+
+
+@pytest.mark.parametrize("text", SHARES_VALID)
+def test_share_valid(text):
+    assert run(check_shares, text) == []
+
+
+@pytest.mark.parametrize("text,expected", SHARES_INVALID)
+def test_share_invalid(text, expected):
+    [f] = run(check_shares, text)
+    assert (f.category, f.rule, f.expected) == ("ratio", "ratio.share", expected)
+    assert f.quote.endswith("%") or f.quote.endswith("％")
+    assert "÷" in f.detail
+
+
+def test_share_one_unit_off_in_last_digit_is_a_warning():
+    [f] = run(check_shares, "2020年总收入为220.80万元，其中：一般公共服务收入165.78万元占76%。")
+    assert f.severity == "warning"
+
+
+RATES_VALID = [
+    "年初预算安排199.09万元，决算数169.02万元，年度实际支出率达84.9%。",
+    "人员经费预算资金141.19万元，调整预算资金141.19万元，到位资金141.19万元，资金执行141.19万元，总体完成率100%。",
+    "绩效自评项目共6个，其中评价等级为“优”项目6个，“良”项目0个，评优率为100%。",
+]
+RATES_INVALID = [
+    ("年初预算安排91.92万元，决算数49.9万元，年度实际支出率达54.27%。", "54.29%", "warning"),
+    ("年初预算安排91.92万元，决算数49.9万元，年度实际支出率达64.27%。", "54.29%", "error"),
+    ("绩效自评项目共6个，其中评价等级为“优”项目5个，“良”项目1个，评优率为100%。", "83.33%", "error"),
+]
+
+
+@pytest.mark.parametrize("text", RATES_VALID)
+def test_rate_valid(text):
+    assert run(check_rates, text) == []
+
+
+@pytest.mark.parametrize("text,expected,severity", RATES_INVALID)
+def test_rate_invalid(text, expected, severity):
+    [f] = run(check_rates, text)
+    assert (f.category, f.expected, f.severity) == ("ratio", expected, severity)
+
+
+CHANGES_VALID = [
+    "部门整体支出总计169.02万元。与2020年度决算相比，减少35.28万元，降低17.3%。",
+    "本年末资产总额1.37万元，上年末7.5万元，比上年减少6.13万元，下降81.7%。",
+    "总收入220.80万元，创业担保贷款贴息0.12万元，比上年226.57万元减少5.77万元。",
+    "2020年收入预算213.97万元，收入决算220.80万元。决算与预算相差6.83万元。",
+]
+CHANGES_INVALID = [
+    ("本年末资产总额1.37万元，上年末7.5万元，比上年减少6.13万元，下降94%。", "ratio", "81.7%"),
+    ("部门整体支出总计169.02万元。与2020年度决算相比，减少35.28万元，降低27.3%。", "ratio", "17.3%"),
+    ("负债合计为0.07万元，比上年末数7.5万元减少7.53万元。", "arithmetic", "7.43万元"),
+    ("2020年收入预算213.97万元，收入决算220.80万元。决算与预算相差8.83万元。", "arithmetic", "6.83万元"),
+]
+
+
+@pytest.mark.parametrize("text", CHANGES_VALID)
+def test_change_valid(text):
+    assert run(check_changes, text) == []
+
+
+@pytest.mark.parametrize("text,category,expected", CHANGES_INVALID)
+def test_change_invalid(text, category, expected):
+    [f] = run(check_changes, text)
+    assert (f.category, f.expected) == (category, expected)
+
+
+def test_change_written_in_yuan_that_fits_wanyuan_figures_is_a_unit_slip():
+    text = ("2019年支出236.57万元。\n2020年总支出226.73万元，其中工资福利支出为187.47万元。"
+            "2020年比2019年减少支出9.84元，主要原因是退休人员增加。")
+    [f] = run(check_changes, text)
+    assert (f.category, f.rule, f.stated, f.expected) == ("unit", "unit.change", "9.84元", "9.84万元")
+
+
+SUMS_VALID = [
+    "基本支出17.26万元，其中：商品和服务支出6.40万元；对个人和家庭的补助支出10.86万元。",
+    "本部门整体支出合计169.02万元，包括基本支出119.12万元，项目支出49.9万元，其他支出0万元。",
+    "实际在职人员93人，其中：在编人员82人，其他人员11人。",
+    "2025年末实有人数20人，在职7人，退休13人。",
+    "本年收入3689.06万元，本年支出3282.24万元，使用非财政拨款结余0万元，结余分配42.27万元，年末结转和结余364.55万元。",
+    # A sub-item listed beside its parent: parts exceed the total, not judged inline.
+    "总收入195.48万元，其中：一般公共服务收入165.78万元、一般行政管理事务6.2万元，社会保障和就业收入29.70万元。",
+    # "其中" naming a few notable parts of a count is not a partition.
+    "报送信息105条，其中《时代风采》采用4条、《工运》采用2条。",
+    "项目支出12.25万元，其中：一般公共服务支出12.13万元（经费7.13、办公费5.00万元），农林水支出0.12万元。",
+]
+SUMS_INVALID = [
+    ("基本支出214.48万元。其中：人员经费支出198.43万元，办公经费支出16.00万元；项目支出5.12万元。", "arithmetic.breakdown", "214.43万元"),
+    ("2025年末实有人数21人，在职7人，退休13人。", "arithmetic.headcount", "20人"),
+    ("本年收入3689.06万元，本年支出3282.24万元，结余分配42.27万元，年末结转和结余360.55万元。", "arithmetic.balance", "364.55万元"),
+    ("收入决算220.80万元。\n其中：\n（1）行政运行收入159.58万元。\n（2）住房公积金收入11.37万元。\n（3）医疗收入8.86万元。",
+     "arithmetic.list_total", "179.81万元"),
+]
+
+
+@pytest.mark.parametrize("text", SUMS_VALID)
+def test_sum_valid(text):
+    assert run(check_sums, text) == []
+
+
+@pytest.mark.parametrize("text,rule,expected", SUMS_INVALID)
+def test_sum_invalid(text, rule, expected):
+    [f] = run(check_sums, text)
+    assert (f.category, f.rule, f.expected) == ("arithmetic", rule, expected)
+
+
+MENTIONS_VALID = [
+    "截至2020年12月31日，资产总额13628.59元。\n本年末资产总额1.37万元。",  # unit conversion rounding
+    "“三公”经费支出1.7万元。\n2020年度“三公”经费支出1.7万元。",
+    "本年末资产总额1.37万元，上年末资产总额7.5万元。",  # another period
+]
+
+
+@pytest.mark.parametrize("text", MENTIONS_VALID)
+def test_mentions_valid(text):
+    assert run(check_mentions, text, report_year=2020) == []
+
+
+def test_mention_off_by_ten_thousand_is_a_unit_slip_at_the_wrong_mention():
+    findings = run(check_mentions, "负债总额709.59万元。\n2020年本单位负债合计为0.07万元。", report_year=2020)
+    assert [(f.category, f.quote) for f in findings] == [("unit", "负债总额709.59万元")]
+
+
+def test_mention_with_other_value_is_an_inconsistency():
+    [f] = run(check_mentions, "项目支出5.12万元。\n项目支出12.25万元，其中一般公共服务支出12.13万元。", report_year=2020)
+    assert (f.category, f.stated, f.expected) == ("inconsistency", "12.25万元", "5.12万元")
