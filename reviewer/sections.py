@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .textmatch import fold
+from .textmatch import fold, strip_cjk_spaces
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 # Each style: (rank, pattern on folded text). Lower rank = higher level.
@@ -75,6 +75,8 @@ class SectionTree:
 
 def heading_rank(text: str) -> int | None:
     """Numbering style rank of a block that reads as a heading, else None."""
+    if text.lstrip()[:1] and "\u2460" <= text.lstrip()[0] <= "\u2473":
+        return 4  # ①–⑳ (NFKC would fold them into plain digits)
     f = fold(text)
     for rank, pattern in _STYLES:
         m = pattern.match(f)
@@ -85,8 +87,10 @@ def heading_rank(text: str) -> int | None:
             return None
         head = _TITLE_END.split(body, 1)[0]
         # Headings are short; a long first clause is a numbered paragraph or list item.
+        # A top-level block that is nothing but its title may run longer.
         limit = 30 if rank <= 1 else 22
-        if len(head) > limit:
+        whole_block_title = rank <= 1 and len(f) <= 48 and len(head) >= len(body.rstrip("。")) and "," not in head
+        if len(head) > limit and not whole_block_title:
             return None
         if rank >= 2 and len(f) > 40 and "，" in head:
             return None
@@ -95,7 +99,7 @@ def heading_rank(text: str) -> int | None:
 
 
 def heading_title(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = strip_cjk_spaces(" ".join(text.split()))
     m = _TITLE_END.search(flat)
     title = flat[: m.start()] if m else flat
     return title.strip()[:60]

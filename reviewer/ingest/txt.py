@@ -200,6 +200,12 @@ def _is_values_line(raw: str, n_values: int) -> bool:
     return all(_NUMBER_TOKEN.match(t) for t in tail[-2:])
 
 
+def _is_level1(line: _Line) -> bool:
+    """A first-level indicator line of a score table: 投入指标, 产出指标 …"""
+    body = fold(line.raw)
+    return body.endswith("指标") and len(body) <= 8
+
+
 def _read_score_table(lines: list[_Line], i: int, roles: list[str], blocks: list[Block], text: str) -> int:
     """A score table exported as text: a header line, then for each indicator its name
     (one or more lines, possibly after hierarchy lines) and a line of values."""
@@ -230,26 +236,20 @@ def _read_score_table(lines: list[_Line], i: int, roles: list[str], blocks: list
             # (投入指标, 产出指标 …) and its weight note, then second-level names.
             hierarchy = [p for p in pending]
             name_lines: list[_Line] = []
-            if lead:
-                name_lines = []
-            else:
-                # The indicator name is the run of trailing lines that wrap into each other.
-                while hierarchy:
-                    cand = hierarchy[-1]
-                    if name_lines and len(fold(cand.raw)) < 9:
-                        break
+            if not lead and hierarchy:
+                # The indicator name is the last line, plus the full-width lines it wraps from.
+                name_lines = [hierarchy.pop()]
+                while hierarchy and len(fold(hierarchy[-1].raw)) >= 9 and not _is_level1(hierarchy[-1]):
                     name_lines.insert(0, hierarchy.pop())
-                    if len(fold(name_lines[0].raw)) < 9:
-                        break
             for h in hierarchy:
-                if re.search(r"指标$", fold(h.raw)) and len(fold(h.raw)) <= 8:
+                if _is_level1(h):
                     level1 = h
             if level1 is not None and not total_row:
                 cells.append(Cell(level1.start, level1.start + len(level1.raw.rstrip()), len(rows), 0, level1.raw.strip()))
             if name_lines:
                 ns = name_lines[0].start
                 ne = name_lines[-1].start + len(name_lines[-1].raw.rstrip())
-                cells.append(Cell(ns, ne, len(rows), 0, "".join(fold(x.raw) for x in name_lines)))
+                cells.append(Cell(ns, ne, len(rows), 0, text[ns:ne]))
             for s, e, t in lead:
                 cells.append(Cell(s, e, len(rows), 0, t))
             for s, e, t in values:
