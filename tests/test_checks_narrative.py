@@ -160,3 +160,27 @@ def test_mention_off_by_ten_thousand_is_a_unit_slip_at_the_wrong_mention():
 def test_mention_with_other_value_is_an_inconsistency():
     [f] = run(check_mentions, "项目支出5.12万元。\n项目支出12.25万元，其中一般公共服务支出12.13万元。", report_year=2020)
     assert (f.category, f.stated, f.expected) == ("inconsistency", "12.25万元", "5.12万元")
+
+
+@pytest.mark.parametrize("text", [
+    "本年支出合计200万元，其中项目支出50万元，占比25%。",
+    "本年支出合计200万元，其中项目支出50万元，占本年支出总额的25%。",
+    "2021年支出120万元，上年100万元，同比增长20%。",
+    "本年收入合计300万元，其中财政拨款200万元，比上年增加50万元，增长20%。",
+])
+def test_phrasing_variants_valid(text):
+    doc = doc_from_text(text)
+    index = FigureIndex(doc)
+    assert check_shares(doc, index) + check_changes(doc, index) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("本年支出合计200万元，其中项目支出50万元，占比20%。", "25.00%"),
+    ("本年支出合计200万元，其中项目支出50万元，占本年支出总额的20%。", "25.00%"),
+    ("2021年支出120万元，上年100万元，同比增长25%。", "20.0%"),
+])
+def test_phrasing_variants_invalid(text, expected):
+    doc = doc_from_text(text)
+    index = FigureIndex(doc)
+    [f] = check_shares(doc, index) + check_changes(doc, index)
+    assert f.expected == expected

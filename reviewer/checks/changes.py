@@ -16,8 +16,23 @@ from .common import consistent, fmt, prepass_finding, severity_of
 
 COMPARE_RE = re.compile(r"(?:比|较|与|同)(?P<ref>[^,;。:]{0,16}?)(?:相比|同期)?,?(?:[^,;。\d]{0,4}?)(?P<dir>增加|减少|增长|下降|降低|上升|节约|增|减)")
 DIFF_RE = re.compile(r"相差(?P<num>\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元)")
-_PREVIOUS = re.compile(r"上年|上一年|去年|上年度|上年末|同期|20\d\d年(?:年末|末|度)?(?:数|决算|支出|收入)?")
+_PREVIOUS_WORDS = re.compile(r"上年|上一年|去年|上年度|上年末|同期")
+_YEAR = re.compile(r"(20\d\d)年")
 _DOWN = ("减少", "下降", "降低", "节约", "减")
+
+
+def _previous_test(para: Paragraph):
+    """Labels of an earlier period: 上年…, or a year before the latest year the paragraph names."""
+    years = [int(y) for y in _YEAR.findall(para.text)]
+    latest = max(years) if years else None
+
+    def is_previous(label: str) -> bool:
+        if _PREVIOUS_WORDS.search(label):
+            return True
+        m = _YEAR.search(label)
+        return bool(m and latest and int(m.group(1)) < latest)
+
+    return is_previous
 
 
 def _amounts(figs):
@@ -55,10 +70,11 @@ def _check_one(doc, para: Paragraph, m: re.Match, out, all_amounts, dominant) ->
     inside = _amounts(para.figures_between(m.start(), m.start("dir")))
     ref = inside[-1] if inside else None
     before = _amounts([f for f in para.figures if f.fend <= m.start()])
+    is_previous = _previous_test(para)
     if ref is None:
-        labelled = [f for f in before if f.fstart >= s and _PREVIOUS.search(f.label)]
+        labelled = [f for f in before if f.fstart >= s and is_previous(f.label)]
         ref = labelled[-1] if labelled else None
-    currents = [f for f in before if f is not ref and not _PREVIOUS.search(f.label)]
+    currents = [f for f in before if f is not ref and not is_previous(f.label)]
     current = currents[-1] if currents else None
     down = m.group("dir") in _DOWN
     quote = para.span(m.start(), (pct or delta).fend)
@@ -85,13 +101,18 @@ def _check_one(doc, para: Paragraph, m: re.Match, out, all_amounts, dominant) ->
         elif dominant and delta.unit != dominant and dominant in AMOUNT_FACTORS:
             _unit_slip(doc, para, delta, quote, all_amounts, dominant, out)
             return
-        if ref is None and current is not None:
-            ref_yuan = current.in_yuan + delta.in_yuan if down else current.in_yuan - delta.in_yuan
-        elif ref is not None:
-            ref_yuan = ref.in_yuan
+        if pct is None:
+            return
+        if ref is not None:
+            refs = [ref.in_yuan]
         else:
-            ref_yuan = None
-        if pct is not None and ref_yuan:
+            # Without a stated reference, any amount before the comparison may be the
+            # current value; the change is judged only if none of them fits.
+            sentence = [c for c in currents if c.fstart >= s] or currents[-1:]
+            refs = [c.in_yuan + delta.in_yuan if down else c.in_yuan - delta.in_yuan for c in reversed(sentence)]
+        refs = [r for r in refs if r]
+        if refs and not any(consistent(pct.num_text, delta.in_yuan / r * 100) for r in refs):
+            ref_yuan = refs[0]
             recomputed = delta.in_yuan / ref_yuan * 100
             _check_pct(doc, pct, recomputed, quote, f"{delta.shown()} ÷ 上期{fmt(ref_yuan / AMOUNT_FACTORS[delta.unit], 2)}{delta.unit}", out)
     elif pct is not None and ref is not None and current is not None and ref.in_yuan:
@@ -142,7 +163,8 @@ def _check_difference(doc, para: Paragraph, m: re.Match, out) -> None:
     factor = AMOUNT_FACTORS[m.group("unit")]
     want = abs(a.in_yuan - b.in_yuan) / factor
     stated = m.group("num")
-    if consistent(stated, want):
+    recent = prev[-4:]
+    if any(consistent(stated, abs(x.in_yuan - y.in_yuan) / factor) for x in recent for y in recent if x is not y):
         return
     out.append(prepass_finding(
         doc, category="arithmetic", rule="arithmetic.difference", title="差额与重算不符",
