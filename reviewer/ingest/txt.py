@@ -106,6 +106,9 @@ def parse_txt(text: str, path: str) -> Document:
     n = len(lines)
     while i < n:
         line = lines[i]
+        if line.tabbed and (line.raw.strip() or i + 1 < n and lines[i + 1].tabbed):
+            i = _read_tab_table(lines, i, blocks, text)
+            continue
         if line.blank:
             i += 1
             continue
@@ -171,7 +174,7 @@ def _read_tab_table(lines: list[_Line], i: int, blocks: list[Block], text: str) 
                 current = []
             # The table goes on only if another tabbed line follows the blank run.
             k = j
-            while k < n and lines[k].blank:
+            while k < n and lines[k].blank and not lines[k].tabbed:
                 k += 1
             if k < n and lines[k].tabbed:
                 j = k

@@ -1,0 +1,244 @@
+"""Numbered items that repeat or skip within one list.
+
+Three kinds of list are followed:
+- paragraphs opened by a numbering style (一、 / （一） / 1、 1. / （1） / ①): a list is the
+  run of one style under the same parent, so a paragraph of a higher style closes the
+  lists below it, and starting again at 1 opens a new list. Styles nest in any order and
+  automatic numbering drops numbers in conversion, so here only a number repeated right
+  after itself ("（三）" twice in a row) is reported;
+- ordinals inside a paragraph ("一是…二是…"), continuing into the next paragraph of the
+  same section only when it goes on with the next number;
+- labelled items opening paragraphs ("目标 1：…", "任务 2 …").
+
+A number already used in the current list is a repeat (`duplicate`, warning, quoting the
+second occurrence); a number past the next one is a skip (`wording`, info).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Block, Document
+from ..findings import make_finding
+from ..models import Finding
+from ..textmatch import fold
+
+SOURCE = "prepass"
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def cn_number(text: str) -> int | None:
+    """一..九十九 as an int ("十二" -> 12, "二十" -> 20)."""
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if "十" in ones:
+        return None
+    t = _CN_DIGITS.get(tens, None) if tens else 1
+    o = _CN_DIGITS.get(ones, None) if ones else 0
+    if t is None or o is None:
+        return None
+    return t * 10 + o
+
+
+# Paragraph numbering styles, highest level first: (rank, pattern with group "n").
+_STYLES: list[tuple[int, re.Pattern]] = [
+    (0, re.compile(rf"^\s*(?P<n>[{_CN}]{{1,3}})\s*[、．.]")),
+    (1, re.compile(rf"^\s*[（(]\s*(?P<n>[{_CN}]{{1,3}})\s*[）)]")),
+    (2, re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:[、．]|\.(?!\d))")),
+    (3, re.compile(r"^\s*[（(]\s*(?P<n>\d{1,2})\s*[）)]")),
+    (4, re.compile(rf"^\s*(?P<n>[{_CIRCLED}])")),
+]
+_STYLE_EXAMPLE = {0: "{}、", 1: "（{}）", 2: "{}、", 3: "（{}）", 4: "{}"}
+_LABELLED = re.compile(
+    rf"^\s*(?P<label>(?:年度)?(?:工作|绩效|履职)?(?:目标|任务)|重点工作|重点任务|措施|问题)\s*"
+    rf"(?:(?P<d>\d{{1,2}})(?=\s*[：:、．.]|\s+\S|[\u4e00-\u9fff])|(?P<c>[{_CN}]{{1,3}})(?=\s*[：:、．.]))"
+)
+_ORDINAL = re.compile(rf"(?:^|(?<=[。；;，,：:！!？?、）)”\"\s]))(?P<n>[{_CN}]{{1,3}})是(?=[\u4e00-\u9fff“\"《（(A-Za-z0-9])")
+
+
+def _value(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    if token in _CIRCLED:
+        return _CIRCLED.index(token) + 1
+    return cn_number(token)
+
+
+@dataclass
+class _List:
+    last: int
+    seen: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Event:
+    kind: str  # "repeat" or "skip"
+    number: int
+    last: int
+    span: tuple[int, int]
+    token: str
+
+
+class _Tracker:
+    """Follows one list: restarts at 1, flags repeats and skips."""
+
+    def __init__(self):
+        self.current: _List | None = None
+
+    def reset(self) -> None:
+        self.current = None
+
+    def feed(self, n: int, span: tuple[int, int], token: str) -> _Event | None:
+        cur = self.current
+        if n == 1 or cur is None:
+            self.current = _List(n, {n})
+            return None
+        if n == cur.last + 1:
+            cur.last = n
+            cur.seen.add(n)
+            return None
+        if n in cur.seen:
+            event = _Event("repeat", n, cur.last, span, token)
+            cur.last = n
+            return event
+        if n > cur.last + 1:
+            event = _Event("skip", n, cur.last, span, token)
+            cur.last = n
+            cur.seen.add(n)
+            return event
+        self.current = _List(n, {n})
+        return None
+
+
+def _clause_end(text: str, start: int, limit: int = 40) -> int:
+    m = re.compile(r"[。；;！!？?\n]").search(text, start, start + limit)
+    return m.start() if m else min(len(text), start + limit)
+
+
+def _finding(doc: Document, event: _Event, *, what: str, expected_token: str, stated_token: str) -> Finding:
+    start = event.span[0]
+    end = _clause_end(doc.text, event.span[1])
+    if event.kind == "repeat":
+        return make_finding(
+            doc, category="duplicate", severity="warning", source=SOURCE, rule="duplicate.numbering",
+            title="编号重复",
+            detail=f"{what}中编号“{stated_token}”重复出现（前一项为第{event.last}项），疑似漏改编号或重复列项。",
+            span=(start, end), stated=stated_token, expected=expected_token,
+            suggestion="核对编号顺序，改为连续编号，或删除重复的条目。")
+    return make_finding(
+        doc, category="wording", severity="info", source=SOURCE, rule="wording.numbering_skip",
+        title="编号不连续",
+        detail=f"{what}中第{event.last}项之后直接是“{stated_token}”，缺少“{expected_token}”。",
+        span=(start, end), stated=stated_token, expected=expected_token,
+        suggestion="核对是否漏写条目，或调整编号使其连续。")
+
+
+def _number_text(n: int, chinese: bool) -> str:
+    if not chinese:
+        return str(n)
+    if n <= 10:
+        return " 一二三四五六七八九十"[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else " 一二三四五六七八九"[tens]) + "十" + (" 一二三四五六七八九"[ones] if ones else "")
+
+
+def _paragraph_lists(doc: Document) -> list[Finding]:
+    out: list[Finding] = []
+    trackers = {rank: _Tracker() for rank, _ in _STYLES}
+    saved: dict[int, _List] = {}
+    labelled: dict[str, _Tracker] = {}
+    for block in doc.paragraphs:
+        text = block.text
+        m_label = _LABELLED.match(text)
+        if m_label:
+            token = m_label.group("d") or m_label.group("c")
+            n = _value(token)
+            label = fold(m_label.group("label"))
+            if n is not None:
+                tracker = labelled.setdefault(label, _Tracker())
+                span = (block.start + m_label.start("label"), block.start + m_label.end())
+                event = tracker.feed(n, span, token)
+                if event:
+                    chinese = not token.isdigit()
+                    out.append(_finding(doc, event, what=f"“{label}”编号",
+                                        stated_token=f"{label}{token}",
+                                        expected_token=f"{label}{_number_text(event.last + 1, chinese)}"))
+            continue
+        for rank, pattern in _STYLES:
+            m = pattern.match(text)
+            if not m:
+                continue
+            n = _value(m.group("n"))
+            if n is None:
+                break
+            outer = trackers[rank].current
+            inside_deeper = any(trackers[k].current is not None for k in range(rank + 1, len(_STYLES)))
+            for lower in range(rank + 1, len(_STYLES)):
+                trackers[lower].reset()
+                saved.pop(lower, None)
+            if rank <= 1:
+                for tracker in labelled.values():
+                    tracker.reset()
+            span = (block.start + m.start(), block.start + m.end())
+            if n == 1 and outer is not None and inside_deeper:
+                # A list of this style nested inside a deeper-styled item ("（一）办公室…"
+                # under "2、机构情况"): the outer list is kept and may go on afterwards.
+                saved[rank] = outer
+            elif rank in saved and n == saved[rank].last + 1 and not (
+                    trackers[rank].current is not None and n == trackers[rank].current.last + 1):
+                trackers[rank].current = saved.pop(rank)
+            event = trackers[rank].feed(n, span, m.group("n"))
+            # Paragraph numbering nests in any order (a "（一）" list inside a "2、" item) and
+            # loses numbers to automatic numbering, so only an immediate repeat is certain.
+            if event and event.kind == "repeat" and event.number == event.last:
+                chinese = rank in (0, 1)
+                stated = _STYLE_EXAMPLE[rank].format(m.group("n")) if rank != 4 else m.group("n")
+                exp_n = event.last + 1
+                exp = _CIRCLED[exp_n - 1] if rank == 4 and exp_n <= 20 else _number_text(exp_n, chinese)
+                expected = _STYLE_EXAMPLE[rank].format(exp) if rank != 4 else exp
+                out.append(_finding(doc, event, what="段落编号", stated_token=stated, expected_token=expected))
+            break
+    return out
+
+
+def _ordinal_lists(doc: Document) -> list[Finding]:
+    out: list[Finding] = []
+    tracker = _Tracker()
+    previous: Block | None = None
+    previous_section = None
+    for block in doc.paragraphs:
+        section = doc.sections.at(block.start) if doc.sections else None
+        matches = list(_ORDINAL.finditer(block.text))
+        if not matches:
+            # A paragraph without ordinals ends the list unless it is only a heading.
+            if previous is not None:
+                tracker.reset()
+            previous = None
+            continue
+        first = _value(matches[0].group("n"))
+        continues = (previous is not None and section is previous_section and tracker.current is not None
+                     and first == tracker.current.last + 1)
+        if not continues:
+            tracker.reset()
+        for m in matches:
+            n = _value(m.group("n"))
+            if n is None:
+                continue
+            span = (block.start + m.start(), block.start + m.end())
+            event = tracker.feed(n, span, m.group())
+            if event:
+                stated = m.group()
+                expected = _number_text(event.last + 1, True) + "是"
+                out.append(_finding(doc, event, what="“一是、二是……”列举", stated_token=stated,
+                                    expected_token=expected))
+        previous, previous_section = block, section
+    return out
+
+
+def check_numbering(doc: Document) -> list[Finding]:
+    return _paragraph_lists(doc) + _ordinal_lists(doc)

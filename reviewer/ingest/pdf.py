@@ -1,0 +1,465 @@
+"""PDF reports: text lines re-joined into paragraphs, ruled tables as cell grids, in the
+order they appear on the page.
+
+Speed matters (a review must not take longer than bare pdfplumber text extraction), so
+the page is read once with PDFium (pypdfium2, C speed): its text rectangles give the
+lines with their geometry, and its path objects give the ruling lines. Those rulings go
+through pdfplumber's own table algorithm (edges -> intersections -> cells -> tables)
+without pdfplumber parsing the page a second time in Python.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from ..document import Document, DocumentBuilder
+from ..errors import InputError
+from ..sections import HEADING_RE
+from ..textmatch import fold, strip_cjk_spaces
+
+_TERMINAL = tuple("。！？；：…!?;:")
+# Page numbers as printed in headers and footers: "3", "- 3 -", "第3页", "第 3 页 共 10 页", "3/10".
+_PAGE_NUMBER = re.compile(r"^[\-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\-—–\s]*$")
+_LEADING_WORD = re.compile(r"[A-Za-z0-9.,%/+\-]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+# Characters that mean "this glyph has no Unicode mapping".
+_UNMAPPED = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Typesetters put gaps between Chinese and Latin/digits ("2020 年") and around curly
+# quotes; the text has none.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2010-\u2027"
+_SPACE_AT_CJK_EDGE = re.compile(rf"(?<=[{_CJK}]) +(?=\S)|(?<=\S) +(?=[{_CJK}])")
+_CID = re.compile(r"\(cid:\d+\)")
+# A path with more segments than this is a drawing (chart, logo), not table rulings.
+_MAX_PATH_SEGMENTS = 2000
+
+
+@dataclass
+class _Line:
+    x0: float
+    x1: float
+    top: float  # distance from the page's top edge, growing downwards
+    bottom: float
+    text: str
+
+    @property
+    def size(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+
+@dataclass
+class _Table:
+    top: float
+    bottom: float
+    rows: list[list[str]]
+
+    @property
+    def columns(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+
+@dataclass
+class _Page:
+    items: list = field(default_factory=list)  # _Line | _Table, in reading order
+    unreadable: bool = False  # has content but no usable text layer
+    has_text: bool = False
+
+
+def _corrupt(path: str, why: str) -> InputError:
+    return InputError(f"PDF 文件已损坏或无法解析：{path}", f"corrupt PDF: {path}: {why}")
+
+
+def parse_pdf(data: bytes, path: str) -> Document:
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(f"不是有效的 PDF 文件（缺少 %PDF 文件头）：{path}", f"not a PDF (no %PDF header): {path}")
+    import pypdfium2 as pdfium  # imported here to keep start-up fast
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == 4:  # FPDF_ERR_PASSWORD
+            raise InputError(f"PDF 文件已加密，需要密码才能打开，请提供未加密的版本：{path}",
+                             f"encrypted PDF (password required): {path}") from None
+        raise _corrupt(path, str(e)) from None
+    except Exception as e:  # anything PDFium or ctypes raise on a broken file
+        raise _corrupt(path, type(e).__name__) from None
+    try:
+        if len(pdf) == 0:
+            raise _corrupt(path, "no pages")
+        pages = [_read_page(pdf[i]) for i in range(len(pdf))]
+    except InputError:
+        raise
+    except Exception as e:
+        raise _corrupt(path, f"{type(e).__name__}: {e}") from None
+    finally:
+        pdf.close()
+
+    if not any(p.has_text for p in pages):
+        raise InputError(f"PDF 没有可提取的文字（扫描件或图片），请先做文字识别（OCR）再审核：{path}",
+                         f"no text layer in any page (scanned PDF): OCR it first: {path}")
+    doc = _assemble(pages, path)
+    unreadable = [i + 1 for i, p in enumerate(pages) if p.unreadable]
+    if unreadable:
+        doc.ingest_findings.append(_no_text_finding(doc, unreadable))
+    return doc
+
+
+# --- one page --------------------------------------------------------------------
+
+
+def _read_page(page) -> _Page:
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        out = _Page()
+        text = textpage.get_text_range() if textpage.count_chars() > 0 else ""
+        visible = "".join(text.split())
+        edges: list[dict] = []
+        has_image = _walk_objects(raw, page.raw, False, _IDENTITY, edges)
+        bad = len(_UNMAPPED.findall(visible)) + sum(len(m) for m in _CID.findall(visible))
+        if not visible:
+            # A blank page is fine; a page that shows only pictures is a scan.
+            out.unreadable = has_image
+            return out
+        if bad > len(visible) / 2:
+            out.unreadable = True
+            return out
+        out.has_text = True
+
+        tables = _find_tables(edges, textpage) if len(edges) >= 4 else []
+        lines = _text_lines(textpage, [(t.top, t.bottom, t.x0, t.x1) for t, _ in tables])
+        items: list = [table for _, table in tables] + lines
+        items.sort(key=lambda it: it.top)
+        out.items = items
+        return out
+    finally:
+        textpage.close()
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_MAX_FORM_DEPTH = 8
+
+
+def _multiply(m, n):
+    """The matrix applying m, then n (PDF order a b c d e f)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _walk_objects(raw, parent, in_form: bool, outer, edges: list[dict], depth: int = 0) -> bool:
+    """Collect ruling edges from the path objects of a page (and of the forms it draws);
+    return whether it shows any image. Raw PDFium calls: this runs for every glyph run."""
+    count = raw.FPDFFormObj_CountObjects(parent) if in_form else raw.FPDFPage_CountObjects(parent)
+    get = raw.FPDFFormObj_GetObject if in_form else raw.FPDFPage_GetObject
+    has_image = False
+    for i in range(max(count, 0)):
+        obj = get(parent, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            has_image = True
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            edges.extend(_path_edges(raw, obj, outer))
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+            inner = _multiply(_matrix(raw, obj), outer)
+            has_image |= _walk_objects(raw, obj, True, inner, edges, depth + 1)
+    return has_image
+
+
+def _matrix(raw, obj):
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _path_edges(raw, obj, outer) -> list[dict]:
+    """Horizontal and vertical segments of a path, in page space with y growing down."""
+    n = raw.FPDFPath_CountSegments(obj)
+    if n < 2 or n > _MAX_PATH_SEGMENTS:
+        return []
+    a, b, c, d, e, f = _multiply(_matrix(raw, obj), outer)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    edges: list[dict] = []
+    start = prev = None
+    for i in range(n):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        point = (a * x.value + c * y.value + e, -(b * x.value + d * y.value + f))
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO or prev is None:
+            start = prev = point
+            continue
+        if kind == raw.FPDF_SEGMENT_LINETO:
+            _add_edge(edges, prev, point)
+        prev = point
+        if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            _add_edge(edges, prev, start)
+            prev = start
+    return edges
+
+
+def _add_edge(edges: list[dict], p: tuple[float, float], q: tuple[float, float]) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) < 1 and abs(x1 - x0) >= 1:
+        left, right = min(x0, x1), max(x0, x1)
+        top = (y0 + y1) / 2
+        edges.append({"x0": left, "x1": right, "top": top, "bottom": top, "doctop": top,
+                      "width": right - left, "height": 0, "orientation": "h", "object_type": "line"})
+    elif abs(x0 - x1) < 1 and abs(y1 - y0) >= 1:
+        top, bottom = min(y0, y1), max(y0, y1)
+        xm = (x0 + x1) / 2
+        edges.append({"x0": xm, "x1": xm, "top": top, "bottom": bottom, "doctop": top,
+                      "width": 0, "height": bottom - top, "orientation": "v", "object_type": "line"})
+
+
+@dataclass
+class _Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+def _find_tables(edges: list[dict], textpage) -> list[tuple[_Box, _Table]]:
+    """Ruled tables with pdfplumber's algorithm and its default tolerances."""
+    from pdfplumber.table import (Table, cells_to_tables, edges_to_intersections, intersections_to_cells,
+                                  merge_edges)
+    from pdfplumber.utils import filter_edges
+
+    merged = filter_edges(merge_edges(edges, 3, 3, 3, 3), min_length=3)
+    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
+    found = []
+    for group in cells_to_tables(cells):
+        table = Table(None, group)
+        rows = [[_cell_text(textpage, bbox) if bbox else "" for bbox in row.cells] for row in table.rows]
+        if not any(any(cell for cell in row) for row in rows):
+            continue  # a frame or a shaded box, not a table of values
+        x0, top, x1, bottom = table.bbox
+        found.append((_Box(x0, top, x1, bottom), _Table(top, bottom, rows)))
+    return found
+
+
+def _cell_text(textpage, bbox) -> str:
+    x0, top, x1, bottom = bbox
+    raw_text = textpage.get_text_bounded(left=x0, bottom=-bottom, right=x1, top=-top)
+    # Lines wrapped inside a cell are one value.
+    return _clean("".join(part.strip() for part in raw_text.splitlines()))
+
+
+def _clean(text: str) -> str:
+    text = strip_cjk_spaces(_undouble(" ".join(text.split())))
+    return _SPACE_AT_CJK_EDGE.sub("", text)
+
+
+def _undouble(text: str) -> str:
+    """Undo fake bold: some producers draw every glyph twice at the same spot."""
+    if len(text) >= 4 and len(text) % 2 == 0 and text[0::2] == text[1::2]:
+        return text[0::2]
+    return text
+
+
+def _text_lines(textpage, table_boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
+    """Visual lines outside the tables. PDFium's text rectangles (one per run of glyphs)
+    are grouped into lines by their vertical band; each line's text is then read in one
+    call (reading each rectangle would scan the page once per rectangle)."""
+    segments: list[tuple[float, float, float, float]] = []  # x0, top, x1, bottom
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        y_top, y_bottom = -top, -bottom
+        cx, cy = (left + right) / 2, (y_top + y_bottom) / 2
+        if any(t <= cy <= b and x0 <= cx <= x1 for t, b, x0, x1 in table_boxes):
+            continue
+        segments.append((left, y_top, right, y_bottom))
+    segments.sort(key=lambda s: (s[1], s[0]))
+    boxes: list[list[float]] = []  # x0, top, x1, bottom of each line so far
+    for x0, top, x1, bottom in segments:
+        # Same visual line when the segment overlaps the line's band by half its own
+        # height (or the band's): small glyphs such as quotes and commas sit high or low.
+        for box in reversed(boxes[-3:]):
+            overlap = min(box[3], bottom) - max(box[1], top)
+            if overlap >= 0.5 * min(box[3] - box[1], bottom - top):
+                box[0], box[1], box[2], box[3] = min(box[0], x0), min(box[1], top), max(box[2], x1), max(box[3], bottom)
+                break
+        else:
+            boxes.append([x0, top, x1, bottom])
+    out = []
+    for x0, top, x1, bottom in boxes:
+        raw_text = textpage.get_text_bounded(left=x0 - 1, bottom=-bottom, right=x1 + 1, top=-top)
+        text = _clean(" ".join(raw_text.split()))
+        if text:
+            out.append(_Line(x0, x1, top, bottom, text))
+    return out
+
+
+# --- the document ----------------------------------------------------------------
+
+
+def _assemble(pages: list[_Page], path: str) -> Document:
+    _drop_running_lines(pages)
+    layout = _layout(pages)
+
+    # Blocks per page: ("p", [lines]) or ("t", _Table). A paragraph or table that goes
+    # on at the top of the next page is continued in the block where it began.
+    per_page: list[list[list]] = []
+    last: list | None = None  # the block the next page may continue
+    for page in pages:
+        blocks: list[list] = []
+        for idx, item in enumerate(page.items):
+            first_on_page = idx == 0
+            if isinstance(item, _Table):
+                if first_on_page and last is not None and last[0] == "t" and _continues(last[1], item):
+                    _stitch(last[1], item)
+                else:
+                    last = ["t", item]
+                    blocks.append(last)
+                continue
+            if last is not None and last[0] == "p" and _joins(last[1][-1], item, layout, new_page=first_on_page):
+                last[1].append(item)
+            else:
+                last = ["p", [item]]
+                blocks.append(last)
+        per_page.append(blocks)
+
+    builder = DocumentBuilder(path, "pdf")
+    for number, blocks in enumerate(per_page):
+        if number:
+            builder.new_page()
+        for kind, content in blocks:
+            if kind == "t":
+                builder.add_table(content.rows)
+            else:
+                builder.add_paragraph(_join_lines(content))
+    return builder.build()
+
+
+def _continues(previous: _Table, table: _Table) -> bool:
+    """A table at the top of a page continues the one that ended the previous page when
+    it has as many columns and does not start again with the same header row."""
+    if previous.columns != table.columns or not table.rows:
+        return False
+    return [fold(c) for c in table.rows[0]] != [fold(c) for c in previous.rows[0]]
+
+
+@dataclass
+class _Layout:
+    left: float  # left margin of body text
+    right: float  # right margin of body text
+    size: float  # typical line height
+    gap: float | None  # white space between two lines of one paragraph, when known
+
+
+def _layout(pages: list[_Page]) -> _Layout:
+    lines = [it for p in pages for it in p.items if isinstance(it, _Line)]
+    if not lines:
+        return _Layout(0.0, 0.0, 10.0, None)
+    layout = _Layout(_percentile([ln.x0 for ln in lines], 0.05), _percentile([ln.x1 for ln in lines], 0.95),
+                     statistics.median(ln.size for ln in lines), None)
+    # Lines that surely run on (full, mid-sentence) show the gap inside a paragraph.
+    gaps = []
+    for page in pages:
+        for a, b in zip(page.items, page.items[1:]):
+            if isinstance(a, _Line) and isinstance(b, _Line) and _joins(a, b, layout, new_page=False):
+                gaps.append(round((b.top - a.bottom) * 2) / 2)
+    if len(gaps) >= 3:
+        layout.gap = statistics.mode(gaps)
+    return layout
+
+
+_NUMBER_LIKE = re.compile(r"^[\d.,%‰≥≤<>=+\-]+$")
+
+
+def _stitch(previous: _Table, table: _Table) -> None:
+    """Append a table's rows to the one it continues. A row that the page break cut in
+    two (its first row holds only the overflow of a few long cells, and no figures) is
+    put back together."""
+    rows = table.rows
+    last, first = previous.rows[-1], rows[0]
+    filled = [i for i, c in enumerate(first) if c]
+    if filled and len(filled) * 2 <= len(first) and len(last) == len(first) \
+            and all(last[i] and not _NUMBER_LIKE.match(first[i]) for i in filled):
+        previous.rows[-1] = [a + b for a, b in zip(last, first)]
+        rows = rows[1:]
+    previous.rows.extend(rows)
+    previous.bottom = table.bottom
+
+
+def _joins(line: _Line, nxt: _Line, layout: _Layout, new_page: bool) -> bool:
+    """Whether `nxt` goes on the paragraph that `line` ends: `line` runs to the right
+    margin, and `nxt` is neither a heading, nor indented, nor far below. A line that ends
+    a sentence runs on only when nothing (extra space, indent) marks a new paragraph."""
+    if HEADING_RE.match(nxt.text):
+        return False
+    left, right, size = layout.left, layout.right, layout.size
+    if line.text.endswith(_TERMINAL):
+        if new_page or layout.gap is None or nxt.top - line.bottom > layout.gap + 0.75:
+            return False
+    # Left-aligned Chinese text ends a few characters short of the margin (line-break
+    # rules keep punctuation with its neighbours), and a word or number that does not
+    # fit moves to the next line whole.
+    lead = _LEADING_WORD.match(nxt.text)
+    allowance = size * (4.0 + (0.6 * len(lead.group()) if lead else 0.0))
+    if line.x1 < right - allowance:
+        return False
+    if nxt.x0 > left + 1.5 * size:
+        return False
+    if not new_page and nxt.top - line.bottom > 2.0 * size:
+        return False
+    return True
+
+
+def _join_lines(lines: list[_Line]) -> str:
+    text = lines[0].text
+    for line in lines[1:]:
+        # Latin words wrapped at a line end keep a space; Chinese text runs on.
+        if _ASCII_WORD.match(text[-1:]) and _ASCII_WORD.match(line.text[:1]):
+            text += " "
+        text += line.text
+    return strip_cjk_spaces(text)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Remove page numbers and running headers/footers (the same line at the top or the
+    bottom of most pages), so paragraphs and tables can run on across pages."""
+    from collections import Counter
+
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", fold(line.text))
+
+    edges_seen: Counter[str] = Counter()
+    for page in pages:
+        lines = [it for it in page.items if isinstance(it, _Line)]
+        for line in {id(x): x for x in (lines[:1] + lines[-1:])}.values():
+            edges_seen[key(line)] += 1
+    repeated = {k for k, n in edges_seen.items() if n >= 3 and n >= len(pages) / 2}
+    for page in pages:
+        for at in (0, -1):
+            while page.items and isinstance(page.items[at], _Line):
+                line = page.items[at]
+                if _PAGE_NUMBER.match(line.text) or key(line) in repeated:
+                    page.items.pop(at)
+                else:
+                    break
+
+
+def _no_text_finding(doc: Document, pages: list[int]):
+    from ..findings import make_finding
+
+    listed = "、".join(str(n) for n in pages)
+    finding = make_finding(
+        doc, category="missing_part", severity="warning", source="ingest", rule="ingest.no_text_layer",
+        title="部分页面没有可提取的文字",
+        detail=f"第{listed}页没有可提取的文字（扫描件或字体缺少Unicode映射），这些页面的内容未被审核，"
+               f"请先做OCR。/ pages {', '.join(map(str, pages))}: no extractable text: OCR it first",
+        suggestion="请提供带文字层的 PDF，或对扫描页做文字识别（OCR）后重新审核。",
+    )
+    finding.location.page = pages[0]
+    return finding

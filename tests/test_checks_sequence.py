@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+
+from reviewer.checks.sequence import check_numbering, cn_number
+from reviewer.ingest import load
+
+from .conftest import ROOT, SAMPLES
+from .helpers import doc_from_text
+
+CORRECTED = ROOT / "tests" / "fixtures" / "corrected"
+
+
+def found(text):
+    return [(f.rule, f.stated, f.expected) for f in check_numbering(doc_from_text(text))]
+
+
+@pytest.mark.parametrize("text, value", [("一", 1), ("九", 9), ("十", 10), ("十二", 12), ("二十", 20),
+                                         ("二十三", 23), ("甲", None), ("十十", None)])
+def test_cn_number(text, value):
+    assert cn_number(text) == value
+
+
+# --- "一是…二是…" inside paragraphs ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "主要做法：一是加强学习；二是完善制度；三是强化监督。\n",
+    # two lists, each in its own paragraph, both starting again at 一是
+    "（一）预算管理。一是细化编制；二是严格执行。\n\n（二）资产管理。一是定期盘点；二是规范处置。\n",
+    # a list going on into the next paragraph of the same section
+    "一是加强学习，提升能力。二是完善制度。\n\n三是强化监督，确保落实。\n",
+    # words that contain 一是 are not ordinals
+    "这是唯一是非判断标准。统一是前提。\n",
+    # a new list after a paragraph with no ordinals starts from scratch
+    "一是甲；二是乙；三是丙。\n\n其他情况说明。\n\n二是丁。\n",
+])
+def test_ordinals_that_are_in_order(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("一是加强学习；二是完善制度；二是强化监督。\n", [("duplicate.numbering", "二是", "三是")]),
+    ("一是甲。二是乙。三是丙。四是丁。五是戊。六是己。六是庚。\n", [("duplicate.numbering", "六是", "七是")]),
+    ("一是加强学习；二是完善制度；四是强化监督。\n", [("wording.numbering_skip", "四是", "三是")]),
+])
+def test_ordinals_that_repeat_or_skip(text, expected):
+    assert found(text) == expected
+
+
+def test_repeat_quotes_the_second_occurrence():
+    text = "一是甲事项。二是乙事项。二是丙事项。\n"
+    doc = doc_from_text(text)
+    (f,) = check_numbering(doc)
+    assert f.category == "duplicate" and f.severity == "warning" and f.source == "prepass"
+    assert f.quote == "二是丙事项" and f.location.start == text.index("二是丙")
+
+
+def test_skip_is_wording_info():
+    (f,) = check_numbering(doc_from_text("一是甲事项；三是丙事项。\n"))
+    assert (f.category, f.severity) == ("wording", "info")
+
+
+# --- labelled items: 目标 1…目标 5, 任务 1… ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("目标 1：甲\n\n目标 2：乙\n\n目标 3：丙\n", []),
+    ("目标 1：甲\n\n目标 2：乙\n\n目标 3：丙\n\n目标 4：丁\n\n目标 3：戊\n", [("duplicate.numbering", "目标3", "目标5")]),
+    ("任务 1 甲\n\n任务 2 乙\n\n任务 4 丁\n", [("wording.numbering_skip", "任务4", "任务3")]),
+    # goals and tasks are separate lists; each restarts at 1
+    ("目标 1：甲\n\n目标 2：乙\n\n任务 1 甲\n\n任务 2 乙\n\n目标 1：丙\n", []),
+    ("任务名称 主要内容\n\n目标一致，任务十分艰巨。\n", []),
+])
+def test_labelled_items(text, expected):
+    assert found(text) == expected
+
+
+# --- numbered paragraphs ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("（一）收入情况\n\n（二）支出情况\n\n（二）结余情况\n", [("duplicate.numbering", "（二）", "（三）")]),
+    ("1、加强学习。\n\n2、完善制度。\n\n2、强化监督。\n", [("duplicate.numbering", "2", "3")]),
+    # sections restart numbering below them
+    ("一、基本情况\n\n1、主要职能\n\n2、机构情况\n\n二、自评情况\n\n1、组织\n\n2、实施\n", []),
+    # a "（一）" list nested inside a "2、" item, then the next "（二）" heading
+    ("（一）概况\n\n1、主要职能\n\n2、机构情况\n\n（一）办公室：负责综合协调服务、管理县总工会机关日常事务工作，起草重要文稿。\n\n"
+     "（二）组织部：研究制定工会组织建设规划，指导基层工会组织建设。\n\n（二）部门预算管理情况\n", []),
+    # numbers lost to automatic numbering are not reported as skips
+    ("（一）部门概况\n\n部门收支情况\n\n（三）绩效目标\n", []),
+])
+def test_numbered_paragraphs(text, expected):
+    assert [(r, s.replace("、", ""), e.replace("、", "")) for r, s, e in found(text)] == \
+        [(r, s.replace("、", ""), e.replace("、", "")) for r, s, e in expected]
+
+
+# --- the samples and corrected copies ------------------------------------------------------------
+
+def test_sample_004_repeated_ordinal():
+    path = next(SAMPLES.glob("004_*.txt"))
+    findings = check_numbering(load(path))
+    assert [(f.rule, f.quote) for f in findings] == [("duplicate.numbering", "六是自身建设不断加强")]
+
+
+@pytest.mark.parametrize("stem", ["000", "001", "002", "003"])
+def test_samples_without_numbering_defects(stem):
+    assert check_numbering(load(next(SAMPLES.glob(f"{stem}_*.txt")))) == []
+
+
+@pytest.mark.parametrize("path", sorted(CORRECTED.glob("*.txt")), ids=lambda p: p.stem[:3])
+def test_corrected_copies_have_no_numbering_findings(path):
+    assert check_numbering(load(path)) == []
