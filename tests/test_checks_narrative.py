@@ -184,3 +184,10 @@ def test_phrasing_variants_invalid(text, expected):
     index = FigureIndex(doc)
     [f] = check_shares(doc, index) + check_changes(doc, index)
     assert f.expected == expected
+
+
+def test_share_of_a_narrower_named_total_is_not_judged_against_the_whole():
+    text = ("本部门整体支出合计169.02万元。其中，一般公共预算项目2个，共涉及资金26.6万元，"
+            "占一般公共预算项目支出总额的100%。")
+    doc = doc_from_text(text)
+    assert check_shares(doc, FigureIndex(doc)) == []

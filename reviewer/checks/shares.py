@@ -24,8 +24,14 @@ BASE_SYNONYMS = {
     "支出": ("总支出", "支出合计", "支出总计", "支出总额", "支出决算", "本年支出", "全年支出"),
 }
 _EXCLUDED_BASE_LABEL = re.compile(r"预算|上年|去年|同期|年初")
-# A base named as a whole of one side: 总收入, 本年支出总额, 全部支出, 年度总支出 …
-_TOTAL_WORDS = re.compile(r"总|合计|全部|全年|本年|年度")
+# A base named as the whole of one side: 总收入, 本年支出总额, 全部支出, 年度总支出 …
+_TOTAL_WORDS = re.compile(r"总额|总计|合计|全部|全年|本年|年度|总|的")
+
+
+def _whole_side(base: str) -> str | None:
+    """收入/支出 when `base` names the whole of that side and nothing narrower."""
+    rest = _TOTAL_WORDS.sub("", base)
+    return rest if rest in ("收入", "支出") and rest != base else None
 
 
 def _flow_of(text: str) -> str | None:
@@ -46,8 +52,8 @@ def _label_matches(label: str, base: str) -> bool:
     label, base = _strip_quotes(label), _strip_quotes(base)
     if not base or _EXCLUDED_BASE_LABEL.search(label):
         return False
-    flow = _flow_of(base)
-    if flow and _TOTAL_WORDS.search(base):
+    flow = _whole_side(base)
+    if flow:
         return any(s in label for s in BASE_SYNONYMS[flow])
     return base in label
 
@@ -88,7 +94,6 @@ def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
             if part is None or part.in_yuan is None:
                 continue
             named = re.sub(r"^(比|全|所)$", "", m.group("base").strip())  # "占比5%" names no base
-            named_flow = _flow_of(named)
             part_flow = _flow_of(part.label)
             base_name = named
             wrong_base = False
@@ -96,7 +101,7 @@ def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
                 if part_flow is None:
                     continue
                 base_name = "总" + part_flow
-            elif named_flow and part_flow and named_flow != part_flow and _TOTAL_WORDS.search(named):
+            elif _whole_side(named) and part_flow and _whole_side(named) != part_flow:
                 # An income item "of total expenditure": recompute against total income.
                 base_name, wrong_base = "总" + part_flow, True
             base = finder.find(base_name, pi, m.start())
