@@ -7,12 +7,13 @@ language model. A province's variant `extends:` a base rubric and overrides item
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import InputError
 
@@ -34,8 +35,23 @@ class SectionRule(BaseModel):
     synonyms: list[str] = Field(default_factory=list)
     severity: Severity = "warning"
     required: bool = True
-    # Body phrases that show the part is present even without a heading of its own.
+    # Title words that rule a heading out even when a synonym matches
+    # (“其他需要说明的问题” is not the problems section).
+    exclude: list[str] = Field(default_factory=list)
+    # Regular expressions on the folded text (white space removed) that show the part is
+    # present even without a heading of its own.
     evidence: list[str] = Field(default_factory=list)
+    description: str = ""
+
+    @field_validator("evidence")
+    @classmethod
+    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"invalid evidence pattern {p!r}: {e}") from None
+        return patterns
 
 
 class ElementRule(BaseModel):
@@ -47,6 +63,20 @@ class ElementRule(BaseModel):
     name: str
     check: str  # the rule id in reviewer.rules that enforces it
     severity: Severity = "warning"
+    description: str = ""
+    params: dict = Field(default_factory=dict)
+
+
+class CheckRule(BaseModel):
+    """A narrative check (template residue, off-domain text, claims, repeats, wording):
+    its severity, its parameters, and whether this rubric runs it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str  # the rule id of its findings, e.g. "boilerplate.placeholder"
+    name: str
+    severity: Severity = "warning"
+    enabled: bool = True
     description: str = ""
     params: dict = Field(default_factory=dict)
 
@@ -74,21 +104,57 @@ class Rubric(BaseModel):
     description: str = ""
     sections: list[SectionRule] = Field(default_factory=list)
     elements: list[ElementRule] = Field(default_factory=list)
+    checks: list[CheckRule] = Field(default_factory=list)
     llm_tasks: list[LLMTask] = Field(default_factory=list)
+    # Notes for reviewers (a province's weights, where its template differs …).
+    notes: list[str] = Field(default_factory=list)
     # Rule ids switched off in this rubric (a province that does not require a part).
     disabled: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Rubric":
+        for key in ("sections", "elements", "checks", "llm_tasks"):
+            ids = [item.id for item in getattr(self, key)]
+            dup = {i for i in ids if ids.count(i) > 1}
+            if dup:
+                raise ValueError(f"duplicate {key} ids: {sorted(dup)}")
+        known = {s.id for s in self.sections}
+        for task in self.llm_tasks:
+            unknown = [s for s in task.sections if s not in known]
+            if unknown:
+                raise ValueError(f"llm task {task.id} reads unknown sections {unknown}")
+        return self
 
-def _merge_items(base: list, override: list) -> list:
+    def is_enabled(self, rule_id: str) -> bool:
+        """A rule runs unless the rubric disables it (by its id or its family prefix)."""
+        family = rule_id.split(".", 1)[0]
+        if rule_id in self.disabled or family in self.disabled:
+            return False
+        check = next((c for c in self.checks if c.id == rule_id), None)
+        return check.enabled if check else True
+
+    def check(self, rule_id: str) -> CheckRule | None:
+        return next((c for c in self.checks if c.id == rule_id), None)
+
+
+def _merge_items(base: list, override: list, where: str) -> list:
+    """Items of `override` replace fields of the base item with the same id, add new
+    items, or (with `remove: true`) drop the base item."""
+    for item in list(base) + list(override):
+        if not isinstance(item, dict) or "id" not in item:
+            raise InputError(f"评审规则条目缺少 id：{where}", f"rubric item without id in {where}: {item!r}")
     by_id = {item["id"]: dict(item) for item in base}
     order = [item["id"] for item in base]
     for item in override:
+        if item.get("remove"):
+            by_id.pop(item["id"], None)
+            continue
         if item["id"] in by_id:
             by_id[item["id"]].update(item)
         else:
             by_id[item["id"]] = dict(item)
             order.append(item["id"])
-    return [by_id[i] for i in order]
+    return [by_id[i] for i in order if i in by_id]
 
 
 def _read_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
@@ -102,15 +168,20 @@ def _read_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         raise InputError(f"评审规则文件格式错误：{path}", f"invalid rubric YAML {path}: {e}") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"评审规则文件格式错误：{path}", f"rubric {path} is not a mapping")
     parent = raw.get("extends")
     if parent:
         if parent in seen:
             raise InputError(f"评审规则循环继承：{parent}", f"rubric extends cycle at {parent}")
+        if parent.endswith((".yaml", ".yml")) and not Path(parent).is_absolute():
+            parent = str(path.parent / parent)  # a file next to the child rubric
         base = _read_raw(parent, seen + (ref,))
-        merged = {**base, **{k: v for k, v in raw.items() if k not in ("sections", "elements", "llm_tasks", "disabled")}}
-        for key in ("sections", "elements", "llm_tasks"):
-            merged[key] = _merge_items(base.get(key, []), raw.get(key, []))
+        merged = {**base, **{k: v for k, v in raw.items() if k not in ("sections", "elements", "checks", "llm_tasks", "disabled", "notes")}}
+        for key in ("sections", "elements", "checks", "llm_tasks"):
+            merged[key] = _merge_items(base.get(key) or [], raw.get(key) or [], f"{ref}.{key}")
         merged["disabled"] = list(base.get("disabled", [])) + list(raw.get("disabled", []))
+        merged["notes"] = list(base.get("notes", [])) + list(raw.get("notes", []))
         merged["extends"] = parent
         return merged
     return raw
@@ -124,7 +195,10 @@ def load_rubric(ref: str) -> Rubric:
     try:
         return Rubric.model_validate(_read_raw(ref))
     except ValidationError as e:
-        raise InputError(f"评审规则内容不合规：{ref}", f"invalid rubric {ref}: {e.errors()[0]['msg']}") from None
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        raise InputError(f"评审规则内容不合规：{ref}（{where}）",
+                         f"invalid rubric {ref}: {where}: {first['msg']}") from None
 
 
 def list_rubrics() -> list[str]:

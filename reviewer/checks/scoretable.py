@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from ..document import Block, Cell, Document
 from ..findings import make_finding
 from ..models import Finding
+from ..sections import detect_kind
 from ..textmatch import fold
 from .tolerance import consistent, decimals_of, fmt, severity_of
 
@@ -386,7 +387,7 @@ def score_tables(doc: Document) -> list[ScoreTable]:
 _QUANTITY = re.compile(
     r"^(?P<pre>[≥≤<>=＜＞≧≦]{1,2}|不低于|不少于|不高于|不超过|不大于|大于|高于|低于|小于|达到|控制在)?"
     r"(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<unit>%|‰|万元|亿元|千元|元|万|个|人次|人|家|次|项|场|份|件|户|名|天|日|个月|月|年|篇|期|所|座|台|套|批|条|本|册|场次|小时)?"
+    r"(?P<unit>%|‰|万元|亿元|千元|元|万|个月|[\u4e00-\u9fff]{1,3})?"
     r"(?P<post>以上|以下|以内)?$"
 )
 _LOWER_BETTER_NAME = re.compile(r"控制率|调整率|结余率|结转|投诉|事故|差错|发生率|超支|变动率|成本|费用|支出|时间|时限|周期|天数|率下降")
@@ -830,12 +831,14 @@ class TotalMention:
 def text_total_mentions(doc: Document) -> list[TotalMention]:
     """Totals the prose states ("总得分93.98分", "自评得分97分"), outside tables."""
     table_spans = [(b.start, b.end) for b in doc.tables]
+    project_report = detect_kind(doc) == "project"
     out: list[TotalMention] = []
     for m in _TEXT_TOTAL.finditer(doc.text):
         if any(s <= m.start() < e for s, e in table_spans):
             continue
         before = doc.text[max(0, m.start() - 6):m.start()]
-        if "满分" in before or "项目" in before[-2:]:
+        # "某项目得分" in a department report is one project's score, not the report's total.
+        if "满分" in before or "项目" in before[-2:] and not project_report:
             continue
         # "产出指标自评得分28分" is a first-level score, not the total.
         clause = re.split(r"[，,。；;：:、\n]", doc.text[max(0, m.start() - 12):m.start()])[-1]

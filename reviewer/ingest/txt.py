@@ -56,7 +56,8 @@ def _wrap_width(lines: list[str]) -> int:
         return 0
     mode = statistics.mode(lengths)
     share = sum(1 for n in lengths if abs(n - mode) <= 2) / len(lengths)
-    return mode if share >= 0.25 and mode <= 60 else 0
+    # Real page widths hold 18+ characters; a mode below that is just short lines.
+    return mode if share >= 0.25 and 18 <= mode <= 60 else 0
 
 
 class _Line:

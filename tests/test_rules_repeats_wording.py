@@ -1,0 +1,75 @@
+"""Repeated paragraphs (`duplicate`) and wording slips (`wording`)."""
+from __future__ import annotations
+
+import pytest
+
+from reviewer.ingest.txt import parse_txt
+from reviewer.pipeline import document_info
+from reviewer.rubric import load_rubric
+from reviewer.rules import run_rules
+from reviewer.sections import build_sections
+
+HEAD = "安宁县司法局2022年度部门整体支出绩效自评报告\n一、基本情况\n"
+PARA = "组织开展人民调解员业务培训，全面提升基层调解组织化解矛盾纠纷的能力和水平。"
+
+
+def rule_findings(text: str, family: str):
+    doc = parse_txt(text, "report.txt")
+    doc.sections = build_sections(doc)
+    return [f for f in run_rules(doc, document_info(doc), load_rubric("department_overall"))
+            if f.rule.startswith(family)], doc
+
+
+DUPLICATES = [
+    ("same paragraph twice", HEAD + PARA + "\n二、履职情况\n" + PARA + "\n", 1),
+    ("same paragraph with other numbering", HEAD + "1、" + PARA + "\n二、履职情况\n（3）" + PARA + "\n", 1),
+    ("paragraph repeated in a table cell", HEAD + PARA + "\n\t序号\n\t内容\n\n\t1\n\t" + PARA + "\n\n", 0),
+    ("short line repeated", HEAD + "加强队伍建设，提高能力。\n二、履职情况\n加强队伍建设，提高能力。\n", 0),
+    ("title repeated as a running header",
+     HEAD + "安宁县司法局2022年度部门整体支出绩效自评报告第二部分附表和说明\n"
+            "二、履职情况\n安宁县司法局2022年度部门整体支出绩效自评报告第二部分附表和说明\n", 0),
+    ("different paragraphs", HEAD + PARA + "\n二、履职情况\n" + PARA.replace("培训", "轮训") + "\n", 0),
+]
+
+
+@pytest.mark.parametrize("name,text,count", DUPLICATES, ids=[c[0] for c in DUPLICATES])
+def test_repeated_paragraphs(name, text, count):
+    got, doc = rule_findings(text, "duplicate.")
+    assert len(got) == count, [(f.title, f.quote) for f in got]
+    for f in got:
+        assert f.category == "duplicate" and PARA[:20] in f.quote
+
+
+WORDING = [
+    ("doubled verb", "持续开展开展“师带徒”行动。", "wording.doubled", "开展开展"),
+    ("doubled noun", "深化产业工人队伍建设改革行动任务任务完成。", "wording.doubled", "任务任务"),
+    ("doubled four-character word", "全面加强基层基层组织建设。", "wording.doubled", "基层基层"),
+    ("double full stop", "占预算项目支出总额的100%。。自评情况良好。", "wording.punctuation", "。。"),
+    ("comma before full stop", "年末实有人数20人，在职7人，退休13人，。", "wording.punctuation", "，。"),
+    ("semicolon before full stop", "完成调解案件320件；。", "wording.punctuation", "；。"),
+    ("double comma", "完成调解案件320件，，调解成功率98%。", "wording.punctuation", "，，"),
+]
+
+
+@pytest.mark.parametrize("name,line,rule,quote", WORDING, ids=[c[0] for c in WORDING])
+def test_wording_slips(name, line, rule, quote):
+    got, doc = rule_findings(HEAD + line + "\n", "wording.")
+    hits = [f for f in got if f.rule == rule]
+    assert len(hits) == 1, [(f.rule, f.quote) for f in got]
+    assert quote in hits[0].quote
+    assert doc.text[hits[0].location.start:hits[0].location.end] == hits[0].quote
+
+
+CLEAN_WORDING = [
+    ("reduplication 一步一步", "一步一步推进法治宣传。"),
+    ("written year", "二〇二〇年工作总结。"),
+    ("single-character reduplication", "人人参与，天天宣传，年年评比。"),
+    ("same word split by a space", "指标 指标 完成"),
+    ("ellipsis", "开展普法、调解、矫正……等工作。"),
+]
+
+
+@pytest.mark.parametrize("name,line", CLEAN_WORDING, ids=[c[0] for c in CLEAN_WORDING])
+def test_correct_wording_is_not_reported(name, line):
+    got, _ = rule_findings(HEAD + line + "\n", "wording.")
+    assert got == [], [(f.rule, f.quote) for f in got]
