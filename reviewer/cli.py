@@ -119,6 +119,17 @@ def write_output(review, doc, fmt: str, output: Optional[Path], console=None) ->
         output.write_text(data, encoding="utf-8")
 
 
+def _notice_if_llm_skipped(options) -> None:
+    """In auto mode with no endpoint configured, say once that the model stage was skipped."""
+    if options.llm != "auto":
+        return
+    from .llm import llm_configured
+
+    if not llm_configured(options):
+        typer.echo("提示：未配置模型端点（OPENAI_API_KEY / OPENAI_BASE_URL），已跳过模型审查，"
+                   "仅做数据核算与规则检查 / LLM stage skipped: no endpoint configured", err=True)
+
+
 @app.command()
 def review(
     file: Path = typer.Argument(..., help="报告文件（PDF、DOCX 或 TXT）", show_default=False),
@@ -148,6 +159,7 @@ def review(
         result, doc = review_file(file, options)
     except InputError as e:
         raise _fail(e.one_line())
+    _notice_if_llm_skipped(options)
     if options.llm == "required" and result.summary.llm.used is False:
         typer.echo("错误：模型审查未能完成（--llm required）/ LLM stage did not complete", err=True)
         write_output(result, doc, format.value, output)
@@ -176,6 +188,7 @@ def batch(
     from .batch import run_batch
 
     options = _options(llm="off" if no_llm else "auto", rubric=rubric)
+    _notice_if_llm_skipped(options)
     code = run_batch(paths, out_dir, [f.value for f in format], workers=workers, force=force,
                      options=options, fail_on=fail_on.value)
     raise typer.Exit(code)
