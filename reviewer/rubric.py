@@ -6,7 +6,6 @@ language model. A province's variant `extends:` a base rubric and overrides item
 """
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -21,8 +20,9 @@ Severity = Literal["error", "warning", "info"]
 
 
 def rubrics_dir() -> Path:
-    env = os.environ.get("REVIEWER_RUBRICS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "rubrics"
+    from .datadirs import data_dir
+
+    return data_dir("rubrics", "REVIEWER_RUBRICS_DIR")
 
 
 class SectionRule(BaseModel):

@@ -6,7 +6,6 @@ brace (a JSON example) is left as written.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,8 +27,9 @@ class PromptError(ValueError):
 
 
 def prompts_dir() -> Path:
-    env = os.environ.get("REVIEWER_PROMPTS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "prompts"
+    from ..datadirs import data_dir
+
+    return data_dir("prompts", "REVIEWER_PROMPTS_DIR")
 
 
 @dataclass(frozen=True)
