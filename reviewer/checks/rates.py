@@ -38,8 +38,9 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> No
         pairs = [(a, b) for a in actuals for b in budgets if b.in_yuan]
         if any(consistent(pct, a.in_yuan / b.in_yuan * 100) for a, b in pairs):
             continue
-        # Report against the closest pair before the rate: the last budget and last actual.
-        a, b = actuals[-1], budgets[0]
+        # Year-start or adjusted budget: report against the pair nearest the stated rate.
+        stated = float(pct)
+        a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - stated))
         recomputed = a.in_yuan / b.in_yuan * 100
         expected = f"{fmt(recomputed, max(2, len(pct.split('.')[1]) if '.' in pct else 0))}%"
         out.append(prepass_finding(

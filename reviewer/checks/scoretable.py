@@ -842,7 +842,8 @@ def text_total_mentions(doc: Document) -> list[TotalMention]:
             continue
         # "产出指标自评得分28分" is a first-level score, not the total.
         clause = re.split(r"[，,。；;：:、\n]", doc.text[max(0, m.start() - 12):m.start()])[-1]
-        if "指标" in clause or _PART_WORDS.search(clause):
+        part = _PART_WORDS.search(clause)
+        if "指标" in clause or part and not (project_report and part.group() == "项目"):
             continue
         end = _sentence_end(doc.text, m.end())
         out.append(TotalMention(Decimal(m.group(2)), m.group(2), (m.start(), m.end()), end))
