@@ -16,9 +16,9 @@ from .context import RuleContext
 
 
 def run_rules(doc: Document, info: DocumentInfo, rubric: Rubric) -> list[Finding]:
-    from . import boilerplate, claims, parts, peer_unit, repeats, sectors, wording
+    from . import boilerplate, claims, parts, repeats, sectors, wording
 
     ctx = RuleContext(doc, info, rubric)
-    for module in (parts, boilerplate, sectors, peer_unit, claims, repeats, wording):
+    for module in (parts, boilerplate, sectors, claims, repeats, wording):
         module.check(ctx)
     return [f for f in ctx.findings if rubric.is_enabled(f.rule)]
