@@ -13,7 +13,8 @@ def _quote(text: str) -> str:
 def render_markdown(review: Review) -> str:
     d = review.document
     s = review.summary
-    title = f"{d.unit or '（未识别单位）'}{d.year or ''}年度{KIND_LABELS.get(d.kind, '')}绩效自评报告"
+    kind = KIND_LABELS[d.kind] if d.kind != "unknown" else ""
+    title = f"{d.unit or '（未识别单位）'}{f'{d.year}年度' if d.year else ''}{kind}绩效自评报告"
     out = [f"# 审核意见清单：{title}", ""]
     out.append(f"- 文件：`{d.path}`（{d.format.upper()}，{d.pages} 页，{d.chars} 字）")
     out.append(f"- 问题：错误 {s.errors} 项，警告 {s.warnings} 项，提示 {s.infos} 项")
