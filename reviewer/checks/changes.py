@@ -108,8 +108,13 @@ def _check_one(doc, para: Paragraph, m: re.Match, out, all_amounts, dominant) ->
         else:
             # Without a stated reference, any amount before the comparison may be the
             # current value; the change is judged only if none of them fits.
-            sentence = [c for c in currents if c.fstart >= s] or currents[-1:]
-            refs = [c.in_yuan + delta.in_yuan if down else c.in_yuan - delta.in_yuan for c in reversed(sentence)]
+            sentence = [c for c in currents if c.fstart >= s] or currents
+            # Name the likeliest current value first: a total on the side (收入/支出) the change speaks of.
+            said = para.text[s:delta.fstart]
+            side = next((w for w in ("支出", "收入") if w in said), None)
+            ordered = sorted(reversed(sentence), key=lambda c: (not (side and side in c.label),
+                                                                 not re.search(r"合计|总计|总额|总|决算", c.label)))
+            refs = [c.in_yuan + delta.in_yuan if down else c.in_yuan - delta.in_yuan for c in ordered]
         refs = [r for r in refs if r]
         if refs and not any(consistent(pct.num_text, delta.in_yuan / r * 100) for r in refs):
             ref_yuan = refs[0]

@@ -19,11 +19,9 @@ _COUNT_KEYS = {"评优率": ("优",), "优良率": ("优", "良"), "优秀率": 
 
 
 def _window(para: Paragraph, fpos: int) -> tuple[int, int]:
-    """The sentence holding the rate, plus the previous one (rates often close a sentence)."""
-    s, _ = para.sentence_bounds(fpos)
-    if s > 0:
-        s, _ = para.sentence_bounds(s - 1)
-    return s, fpos
+    """Everything the paragraph states before the rate: the budget and the actual it is
+    computed from may sit a few sentences earlier."""
+    return 0, fpos
 
 
 def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> None:
