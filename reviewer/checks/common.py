@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..document import Document
 from ..findings import make_finding
 from ..models import Finding
-from .tolerance import consistent, fmt, severity_of
+from .tolerance import consistent, decimals_of, fmt, severity_of
 
 
 def prepass_finding(doc: Document, *, category: str, rule: str, title: str, detail: str,
@@ -15,4 +15,4 @@ def prepass_finding(doc: Document, *, category: str, rule: str, title: str, deta
                         suggestion=suggestion)
 
 
-__all__ = ["prepass_finding", "consistent", "fmt", "severity_of"]
+__all__ = ["prepass_finding", "consistent", "decimals_of", "fmt", "severity_of"]

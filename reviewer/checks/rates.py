@@ -7,7 +7,7 @@ import re
 from ..document import Document
 from ..figures import Figure, FigureIndex, Paragraph
 from ..models import Finding
-from .common import consistent, fmt, prepass_finding, severity_of
+from .common import consistent, decimals_of, fmt, prepass_finding, severity_of
 
 AMOUNT_RATE_RE = re.compile(
     r"(?P<name>预算执行率|执行率|支出率|完成率|到位率|使用率|拨付率|支付率)(?:为|达到|达|是|约)?(?P<pct>\d+(?:\.\d+)?)%"
@@ -40,7 +40,7 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> No
         stated = float(pct)
         a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - stated))
         recomputed = a.in_yuan / b.in_yuan * 100
-        expected = f"{fmt(recomputed, max(2, len(pct.split('.')[1]) if '.' in pct else 0))}%"
+        expected = f"{fmt(recomputed, max(2, decimals_of(pct)))}%"
         out.append(prepass_finding(
             doc, category="ratio", rule="ratio.rate", title=f"{m.group('name')}与重算不符",
             detail=f"{a.label}{a.shown()} ÷ {b.label}{b.shown()} = {expected}，文中写{pct}%。",

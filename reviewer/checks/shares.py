@@ -8,12 +8,11 @@ reverse) is recomputed against the right base and the wrong base is named.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ..document import Document
 from ..figures import Figure, FigureIndex, Paragraph
 from ..models import Finding
-from .common import consistent, fmt, prepass_finding, severity_of
+from .common import consistent, decimals_of, fmt, prepass_finding, severity_of
 
 SHARE_RE = re.compile(
     r"占(?P<base>[^,;。%\d]{0,24}?)(?:的)?(?:比重|比例|份额)?(?:为|达|约)?(?P<pct>\d+(?:\.\d+)?)%"
@@ -111,7 +110,7 @@ def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
             recomputed = part.in_yuan / base.in_yuan * 100
             if consistent(pct_text, recomputed) and not wrong_base:
                 continue
-            decimals = max(2, len(pct_text.split(".")[1]) if "." in pct_text else 0)
+            decimals = max(2, decimals_of(pct_text))
             expected = f"{fmt(recomputed, decimals)}%"
             start = para.span(para.clause_start(part.fstart), m.end())
             arithmetic = f"{part.shown()} ÷ {base.label or base_name}{base.shown()} = {expected}"

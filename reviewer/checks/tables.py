@@ -12,7 +12,7 @@ from ..document import Block, Cell, Document
 from ..figures import to_decimal
 from ..models import Finding
 from ..textmatch import fold
-from .common import consistent, fmt, prepass_finding, severity_of
+from .common import consistent, decimals_of, fmt, prepass_finding, severity_of
 
 _NUMERIC = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^[-+]?\d+(?:\.\d+)?$")
 _TOTAL_ROW = re.compile(r"^(金额)?(合计|总计|小计|总额|共计)")
@@ -66,7 +66,7 @@ def check_table_totals(doc: Document, table: Block, hi: int, out: list[Finding])
             if consistent(cell.text.strip(), total):
                 continue
             header = fold(grid[hi][ci].text) if grid[hi][ci] else f"第{ci + 1}列"
-            d = max(len(fold(p.text).split(".")[1]) if "." in fold(p.text) else 0 for p in parts)
+            d = max(decimals_of(fold(p.text)) for p in parts)
             out.append(prepass_finding(
                 doc, category="arithmetic", rule="arithmetic.table_total", title="表格合计与分项之和不符",
                 detail=f"“{header}”列：{' + '.join(fold(p.text) for p in parts)} = {fmt(total, d)}，合计行写{fold(cell.text)}。",
