@@ -156,7 +156,13 @@ def _is_code_or_date(text: str, m: re.Match) -> bool:
     return False
 
 
+_LEVEL_TAGS = ("(类)", "(款)", "(项)")
+
+
 def label_before(text: str, fpos: int) -> str:
+    # "一般公共服务支出（类）2106.66万元": the budget-level tag is part of the name.
+    if text[max(0, fpos - 3):fpos] in _LEVEL_TAGS:
+        return label_before(text, fpos - 3)
     start = max((text.rfind(ch, 0, fpos) for ch in CLAUSE_MARKS), default=-1) + 1
     label = text[start:fpos]
     # Drop a leading subject code (2012902一般行政管理事务收入 → 一般行政管理事务收入).

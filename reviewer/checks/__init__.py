@@ -18,6 +18,10 @@ def run_prepass(doc: Document) -> list[Finding]:
     from .mentions import check_mentions
     from .rates import check_rates
     from .shares import check_shares
+    from .staffing import check_staffing
+    from .indicators import check_indicators
+    from .targets import check_targets
+    from .units import check_units
     from .sums import check_sums
     from .tables import check_tables
 
@@ -27,6 +31,10 @@ def run_prepass(doc: Document) -> list[Finding]:
         ("rates", lambda: check_rates(doc, index)),
         ("changes", lambda: check_changes(doc, index)),
         ("sums", lambda: check_sums(doc, index)),
+        ("staffing", lambda: check_staffing(doc, index)),
+        ("targets", lambda: check_targets(doc, index)),
+        ("units", lambda: check_units(doc, index)),
+        ("indicators", lambda: check_indicators(doc)),
         ("mentions", lambda: check_mentions(doc, index, detect_year(doc))),
         ("tables", lambda: check_tables(doc)),
     ]

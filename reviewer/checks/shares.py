@@ -84,6 +84,19 @@ def _part_before(para: Paragraph, share_start: int) -> Figure | None:
     return cands[-1] if cands else None
 
 
+_LIST_MARKER = re.compile(r"其中|主要用于|包括|分别为|分别是|具体(?:情况)?(?:如下|为)|如下|用于以下")
+
+
+def _listed_whole(para: Paragraph, part: Figure) -> Figure | None:
+    """The amount a list of parts is introduced under ("X万元，主要用于以下方面：A a万元，
+    占p%"): the nearest earlier amount of the paragraph followed by a list marker."""
+    before = [f for f in para.figures if f.fend <= part.fstart and f.kind == "amount" and f.in_yuan]
+    for whole in reversed(before):
+        if _LIST_MARKER.search(para.text, whole.fend, part.fstart) and whole.in_yuan > part.in_yuan:
+            return whole
+    return None
+
+
 def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
     out: list[Finding] = []
     finder = _BaseFinder(index)
@@ -104,9 +117,15 @@ def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
                 # An income item "of total expenditure": recompute against total income.
                 base_name, wrong_base = "总" + part_flow, True
             base = finder.find(base_name, pi, m.start())
+            pct_text = m.group("pct")
+            whole = _listed_whole(para, part) if not named else None
+            if whole is not None:
+                # Shares listed under a whole are taken of it, unless the named total fits.
+                if base is not None and base.in_yuan and consistent(pct_text, part.in_yuan / base.in_yuan * 100):
+                    continue
+                base, base_name = whole, whole.label
             if base is None or base is part or not base.in_yuan:
                 continue
-            pct_text = m.group("pct")
             recomputed = part.in_yuan / base.in_yuan * 100
             if consistent(pct_text, recomputed) and not wrong_base:
                 continue

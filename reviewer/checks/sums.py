@@ -7,7 +7,7 @@
   the sentence end, whichever fits; a breakdown whose parts exceed the total usually
   mixes levels of the hierarchy (a sub-item next to its parent), so only a shortfall is
   reported there.
-- Head counts (实有 = 在职 + 退休) and the balance identity
+- The balance identity (head counts live in staffing.py)
   (收入 − 支出 − 结余分配 = 年末结转和结余).
 """
 from __future__ import annotations
@@ -178,28 +178,6 @@ def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
         i = max(j, i + 1)
 
 
-_HEADCOUNT_RE = re.compile(r"实有")
-
-
-def check_headcount(doc: Document, para: Paragraph, out: list[Finding]) -> None:
-    for f in para.figures:
-        if f.unit != "人" or not _HEADCOUNT_RE.search(f.label) or "在职" in f.label:
-            continue
-        s, e = para.sentence_bounds(f.fstart)
-        rest = [g for g in para.figures if f.fend <= g.fstart < e and g.unit == "人"]
-        on = next((g for g in rest if "在职" in g.label), None)
-        off = next((g for g in rest if "退休" in g.label or "离退" in g.label), None)
-        if on is None or off is None:
-            continue
-        if on.value + off.value != f.value:
-            out.append(prepass_finding(
-                doc, category="arithmetic", rule="arithmetic.headcount", title="人数合计不符",
-                detail=f"在职{on.shown()} + 退休{off.shown()} = {on.value + off.value}人，文中实有{f.shown()}。",
-                span=para.span(para.clause_start(f.fstart), off.fend), stated=f.shown(),
-                expected=f"{on.value + off.value}人", suggestion="核对实有、在职与退休人数。",
-            ))
-
-
 _BALANCE = {
     "income": re.compile(r"本年收入|收入合计|总收入"),
     "expense": re.compile(r"本年支出|支出合计|总支出"),
@@ -247,7 +225,6 @@ def check_sums(doc: Document, index: FigureIndex) -> list[Finding]:
         if HEADING_RE.match(para.block.text) and len(para.text) < 12:
             continue
         check_inline(doc, para, out)
-        check_headcount(doc, para, out)
         check_balance(doc, para, out)
     check_lists(doc, index, out)
     return out

@@ -1,0 +1,109 @@
+"""Units that the report's own figures contradict, and rates written without a unit.
+
+- A per-head (per-household …) standard times its count gives an amount; an amount the
+  report states that is that amount divided or multiplied by 10⁴ was written in the
+  wrong unit (3.6元 for 36,000元 = 3.6万元).
+- A number followed directly by "/人", "/户" … has lost its unit ("300/人").
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from decimal import Decimal
+
+from ..document import Document
+from ..figures import AMOUNT_FACTORS, Figure, FigureIndex, Paragraph
+from ..models import Finding
+from .common import consistent, fmt, prepass_finding
+
+_PER = "人次|人|户|辆|亩|次|家|所|个|名|套|间|平方米|公里|吨|头|只"
+# "300元/人", "300/人", "每人300元", "人均300元"; the unit may be missing (then 元 is assumed).
+_STANDARD = re.compile(rf"(?<![\d.,])(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)?/(?P<per>{_PER})(?![\d\u4e00-\u9fff]*/)")
+_EACH = re.compile(rf"(?:每|人均|户均)(?P<per>{_PER})?(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)")
+_BARE_PER = re.compile(rf"(?<![\d.,/:%])(?P<num>\d+(?:\.\d+)?)/(?P<per>{_PER})(?![\d])")
+_MONEY_LABEL = re.compile(r"资金|经费|预算|拨款|配套|支出|投入|补助|补贴|金额|总额")
+_PER_TO_COUNT = {"人次": ("人次",), "人": ("人", "名"), "户": ("户",), "辆": ("辆",), "家": ("家",),
+                 "个": ("个",), "名": ("名", "人"), "所": ("所",), "套": ("套",), "间": ("间",)}
+_TEN_THOUSAND = Decimal(10) ** 4
+
+
+def _standards(para: Paragraph) -> list[tuple[Decimal, str, str]]:
+    """(amount in 元, per-what, the text) for each standard in the paragraph."""
+    out = []
+    for m in list(_STANDARD.finditer(para.text)) + list(_EACH.finditer(para.text)):
+        per = m.group("per")
+        if not per:
+            continue
+        value = Decimal(m.group("num")) * AMOUNT_FACTORS[m.group("unit") or "元"]
+        out.append((value, per, m.group()))
+    return out
+
+
+def _counts(index: FigureIndex, per: str) -> list[Figure]:
+    units = _PER_TO_COUNT.get(per, (per,))
+    return [f for _, f in index.figures() if f.unit in units and not f.comparator and f.value > 1]
+
+
+def _implied(index: FigureIndex) -> list[tuple[Decimal, Figure, str]]:
+    """For each money amount, the amount it would be in 元 had it been written in the
+    other unit (元 ↔ 万元), sorted for lookup."""
+    out = []
+    for _, f in index.figures():
+        if f.kind != "amount" or f.unit not in ("元", "万元") or not _MONEY_LABEL.search(f.label):
+            continue
+        right = "万元" if f.unit == "元" else "元"
+        out.append((f.value * AMOUNT_FACTORS[right], f, right))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def check_per_head_units(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
+    implied = _implied(index)
+    if not implied:
+        return
+    keys = [t[0] for t in implied]
+    reported: set[int] = set()
+    for para in index.paragraphs:
+        for standard, per, shown in _standards(para):
+            for count in _counts(index, per):
+                product = standard * count.value  # in 元
+                lo = bisect.bisect_left(keys, product * Decimal("0.99"))
+                hi = bisect.bisect_right(keys, product * Decimal("1.01"))
+                for _, amount, right_unit in implied[lo:hi]:
+                    if amount.start in reported:
+                        continue
+                    if not consistent(amount.num_text, product / AMOUNT_FACTORS[right_unit]):
+                        continue
+                    reported.add(amount.start)
+                    out.append(prepass_finding(
+                        doc, category="unit", rule="unit.per_head", title="金额单位疑误",
+                        detail=f"{count.shown()} × {shown} = {fmt(product, 0)}元"
+                               f"（{fmt(product / AMOUNT_FACTORS['万元'], 4).rstrip('0').rstrip('.')}万元），"
+                               f"文中写“{amount.label}{amount.shown()}”，数值相符而单位不符，应为"
+                               f"{amount.num_text}{right_unit}。",
+                        span=(amount.start, amount.end), stated=amount.shown(),
+                        expected=f"{amount.num_text}{right_unit}", severity="warning",
+                        suggestion="核对金额单位（元/万元），请核实。",
+                    ))
+
+
+def check_bare_rates(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
+    for para in index.paragraphs:
+        for m in _BARE_PER.finditer(para.text):
+            before = para.text[max(0, m.start() - 6):m.start()]
+            if re.search(r"\d[/-]$|年$|月$", before):
+                continue  # dates and fractions
+            start, end = para.span(m.start(), m.end())
+            out.append(prepass_finding(
+                doc, category="unit", rule="unit.missing", title="数值缺少计量单位",
+                detail=f"“{m.group()}”缺少计量单位（如“{m.group('num')}元/{m.group('per')}”）。",
+                span=(start, end), stated=m.group(), expected=f"{m.group('num')}元/{m.group('per')}",
+                severity="warning", suggestion="补充计量单位。",
+            ))
+
+
+def check_units(doc: Document, index: FigureIndex) -> list[Finding]:
+    out: list[Finding] = []
+    check_per_head_units(doc, index, out)
+    check_bare_rates(doc, index, out)
+    return out

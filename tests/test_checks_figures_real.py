@@ -1,0 +1,149 @@
+"""Pre-pass checks that real reports needed: staffing identities, targets against actual
+values, units a per-head standard contradicts, 自评表 facts that survive flattening, and
+shares listed under a stated whole. Valid cases must stay quiet; invalid ones must report
+rule R at quote Q. Units, sectors and wording differ from the real files on purpose."""
+from __future__ import annotations
+
+import pytest
+
+from reviewer.checks.indicators import check_indicators
+from reviewer.checks.shares import check_shares
+from reviewer.checks.staffing import check_staffing
+from reviewer.checks.targets import check_targets
+from reviewer.checks.units import check_units
+from reviewer.figures import FigureIndex
+
+from .helpers import doc_from_text
+
+
+def run(check, text):
+    doc = doc_from_text(text)
+    return check(doc, FigureIndex(doc))
+
+
+def rules_and_quotes(findings):
+    return sorted((f.rule, f.quote) for f in findings)
+
+
+STAFFING_VALID = [
+    "年末实有人员48人，其中在职人员30人，离休2人，退休16人。",
+    "实有人员20人，其中在职15人，离退休5人（离休1人，退休4人）。",
+    "核定行政编制5名，实有行政编制人员6人，超编1人，系机构改革划转人员。",
+    "编制10人，实有在职8人，退休3人。",  # 实有在职 is itself a part
+    "行政编制8个，事业编制4个，实有行政编制人员7人，事业编制人员4人。",
+    "本单位实有人数36人，在岗人数为30人。",  # one part only: no identity to check
+]
+STAFFING_INVALID = [
+    ("年末实有人员49人，其中在职人员30人，离休2人，退休16人。", "arithmetic.headcount", "年末实有人员49人，其中在职人员30人，离休2人，退休16人"),
+    ("实有人员20人，其中在职15人，离退休6人（离休1人，退休5人）。", "arithmetic.headcount", "实有人员20人，其中在职15人，离退休6人"),
+    ("局机关行政编制 2 个，事业编制 3 个，实有行政编制人员 4 人。", "inconsistency.staffing", "实有行政编制人员 4 人"),
+]
+
+
+@pytest.mark.parametrize("text", STAFFING_VALID)
+def test_staffing_valid(text):
+    assert run(check_staffing, text) == []
+
+
+@pytest.mark.parametrize("text,rule,quote", STAFFING_INVALID)
+def test_staffing_invalid(text, rule, quote):
+    assert rules_and_quotes(run(check_staffing, text)) == [(rule, quote)]
+
+
+TARGETS_VALID = [
+    "各项目标均已完成。培训人次指标值为不低于200人次，实际完成230人次。",
+    "成本指标：单位造价年初指标值≤50万元，实际48万元。项目已全部完成。",
+    "亩均补助标准指标值为不低于300元，实际完成280元，主要原因是部分农户退出项目。",
+    "目标值95%，实际完成98%。",
+]
+TARGETS_INVALID = [
+    ("项目总体已按计划完成。\n建设道路指标值不低于12公里，实际完成值10公里。",
+     [("claim.unmet_no_reason", "建设道路指标值不低于12公里，实际完成值10公里"),
+      ("claim.unmet_target", "项目总体已按计划完成。")]),
+    ("病床使用率目标值85%，实际完成80%。",
+     [("claim.unmet_no_reason", "病床使用率目标值85%，实际完成80%")]),
+    ("运维成本指标值≤30万元，实际支出36万元。",
+     [("claim.unmet_no_reason", "运维成本指标值≤30万元，实际支出36万元")]),
+]
+
+
+@pytest.mark.parametrize("text", TARGETS_VALID)
+def test_targets_valid(text):
+    assert run(check_targets, text) == []
+
+
+@pytest.mark.parametrize("text,expected", TARGETS_INVALID)
+def test_targets_invalid(text, expected):
+    assert rules_and_quotes(run(check_targets, text)) == sorted(expected)
+
+
+UNITS_VALID = [
+    "慰问困难职工50人，每人500元，共计慰问资金2.5万元。",
+    "补贴标准260元/辆，共发放164辆，补贴资金4.26万元。",
+    "计划于2023/12/31前完成，覆盖比例为1/3。",
+    "救助标准300元/人，救助对象120人，救助资金36000元。",
+]
+UNITS_INVALID = [
+    ("慰问退役军人80户，标准500元/户，慰问资金4元。", [("unit.per_head", "4元")]),
+    ("救助对象120人，救助标准300元/人，救助资金36000万元。", [("unit.per_head", "36000万元")]),
+    ("每户补助标准600/户，覆盖农户150户。", [("unit.missing", "600/户")]),
+]
+
+
+@pytest.mark.parametrize("text", UNITS_VALID)
+def test_units_valid(text):
+    assert run(check_units, text) == []
+
+
+@pytest.mark.parametrize("text,expected", UNITS_INVALID)
+def test_units_invalid(text, expected):
+    assert rules_and_quotes(run(check_units, text)) == expected
+
+
+def test_per_head_unit_finding_shows_its_arithmetic():
+    [f] = run(check_units, "慰问退役军人80户，标准500元/户，慰问资金4元。")
+    assert "80户 × 500元/户 = 40000元" in f.detail and f.expected == "4万元"
+
+
+FLAT_FORM = ("绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分产出指标(60分)数量指标"
+             "新建护林站10≥3个≥3个10巡护里程10≥1200公里≥1200公里10质量指标验收合格率20100%100%20"
+             "效益指标(30分)生态效益森林覆盖率提升30≥0.5%≥0.5%30总分100100"
+             "注:一级指标分值统一设置为:产出指标50分、效益指标30分、满意度指标10分、预算资金执行率10分。")
+
+
+def test_flattened_form_actuals_copying_targets():
+    findings = check_indicators(doc_from_text(FLAT_FORM))
+    copied = [f for f in findings if f.rule == "score.actual_copies_target"]
+    assert len(copied) == 1 and copied[0].quote == "≥3个≥3个" and "3项" in copied[0].detail
+
+
+def test_flattened_form_weights_against_its_note():
+    [f] = [f for f in check_indicators(doc_from_text(FLAT_FORM)) if f.rule == "score.level1_weight_note"]
+    assert f.quote == "产出指标(60分)" and f.expected == "50分" and f.category == "score"
+
+
+@pytest.mark.parametrize("text", [
+    "产出指标(50分)数量指标完成率20≥95%98%20效益指标(30分)注:一级指标分值统一设置为:产出指标50分、效益指标30分。",
+    "完成值≥95%，指标值≥95%。",  # one copy is not a pattern
+])
+def test_indicators_valid(text):
+    assert check_indicators(doc_from_text(text)) == []
+
+
+SHARES_UNDER_WHOLE_VALID = [
+    "一般公共预算财政拨款支出850.40万元，主要用于以下方面：教育支出（类）612.30万元，占72.00%；"
+    "卫生健康支出（类）238.10万元，占28.00%。",
+    "本年收入合计1200.00万元，其中：财政拨款收入1180.00万元，占98.33%；其他收入20.00万元，占1.67%。",
+]
+
+
+@pytest.mark.parametrize("text", SHARES_UNDER_WHOLE_VALID)
+def test_shares_under_whole_valid(text):
+    assert run(check_shares, text) == []
+
+
+def test_share_under_whole_invalid():
+    text = ("一般公共预算财政拨款支出850.40万元，主要用于以下方面：教育支出（类）612.30万元，占73.10%；"
+            "卫生健康支出（类）238.10万元，占28.00%。")
+    [f] = run(check_shares, text)
+    assert f.rule == "ratio.share" and f.expected == "72.00%" and f.quote.startswith("612.30万元")
