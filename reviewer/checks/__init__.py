@@ -19,6 +19,7 @@ def run_prepass(doc: Document) -> list[Finding]:
     from .rates import check_rates
     from .shares import check_shares
     from .staffing import check_staffing
+    from .indicator_quality import check_indicator_quality
     from .indicators import check_indicators
     from .targets import check_targets
     from .units import check_units
@@ -35,6 +36,7 @@ def run_prepass(doc: Document) -> list[Finding]:
         ("targets", lambda: check_targets(doc, index)),
         ("units", lambda: check_units(doc, index)),
         ("indicators", lambda: check_indicators(doc)),
+        ("indicator_quality", lambda: check_indicator_quality(doc)),
         ("mentions", lambda: check_mentions(doc, index, detect_year(doc))),
         ("tables", lambda: check_tables(doc)),
     ]

@@ -48,6 +48,8 @@ def column_role(text: str) -> str | None:
         return "score"
     if f.endswith("分值") or "权重" in f or f in ("满分", "标准分", "满分值"):
         return "weight"
+    if re.search(r"偏差|未完成原因|原因分析|原因及|原因和", f):
+        return "reason"
     if _NOT_A_VALUE.search(f):
         return None
     if "执行率" in f:
