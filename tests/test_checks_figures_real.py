@@ -149,3 +149,30 @@ def test_share_under_whole_invalid():
             "卫生健康支出（类）238.10万元，占28.00%。")
     [f] = run(check_shares, text)
     assert f.rule == "ratio.share" and f.expected == "72.00%" and f.quote.startswith("612.30万元")
+
+
+RATES_OPEN_VALID = [
+    "下达项目资金120万元，已拨付资金90万元，资金拨付进度75%。",
+    "年初预算100万元，实际支付96万元，资金支付率96%。",
+    "项目资金100万元，支出90万元，工作任务完成率100%。",  # not a money rate
+    "安排资金50万元，支出45万元，参训人员覆盖率80%。",
+]
+RATES_OPEN_INVALID = [
+    ("下达项目资金120万元，已拨付资金90万元，资金拨付进度80%。", "资金拨付进度80%", "75.00%"),
+    ("下达资金100万元，发放补贴资金95万元，补贴发放率90%。", "补贴发放率90%", "95.00%"),
+]
+
+
+@pytest.mark.parametrize("text", RATES_OPEN_VALID)
+def test_open_money_rates_valid(text):
+    from reviewer.checks.rates import check_rates
+
+    assert run(check_rates, text) == []
+
+
+@pytest.mark.parametrize("text,quote,expected", RATES_OPEN_INVALID)
+def test_open_money_rates_invalid(text, quote, expected):
+    from reviewer.checks.rates import check_rates
+
+    [f] = run(check_rates, text)
+    assert (f.rule, f.quote, f.expected) == ("ratio.rate", quote, expected)

@@ -9,12 +9,16 @@ from ..figures import Figure, FigureIndex, Paragraph
 from ..models import Finding
 from .common import consistent, decimals_of, fmt, prepass_finding, severity_of
 
+# Any rate of money spent, paid or received against money planned: 执行率, 支付率, 拨付进度,
+# 支出比例 … (not a closed list); rates of other things are told apart by their words.
 AMOUNT_RATE_RE = re.compile(
-    r"(?P<name>预算执行率|执行率|支出率|完成率|到位率|使用率|拨付率|支付率)(?:为|达到|达|是|约)?(?P<pct>\d+(?:\.\d+)?)%"
+    r"(?P<name>[\u4e00-\u9fff]{0,6}?(?:执行|支出|完成|到位|使用|拨付|支付|兑付|发放)(?:率|进度|比例))"
+    r"(?:为|达到|达|是|约)?(?P<pct>\d+(?:\.\d+)?)%"
 )
+_NOT_MONEY_RATE = re.compile(r"增长|下降|同比|环比|变动|满意|覆盖|合格|优良|知晓|参与|任务|工作|项目|指标|目标|人数|户数")
 COUNT_RATE_RE = re.compile(r"(?P<name>评优率|优良率|优秀率|合格率|达标率)(?:为|达到|达|是)?(?P<pct>\d+(?:\.\d+)?)%")
 _BUDGET = re.compile(r"预算|安排|计划|下达|批复")
-_ACTUAL = re.compile(r"决算|执行|支出|实际|到位|完成|使用|拨付|支付")
+_ACTUAL = re.compile(r"决算|执行|支出|实际|到位|完成|使用|拨付|支付|发放|兑付")
 _COUNT_KEYS = {"评优率": ("优",), "优良率": ("优", "良"), "优秀率": ("优",), "合格率": ("合格",), "达标率": ("达标",)}
 
 
@@ -26,6 +30,8 @@ def _window(para: Paragraph, fpos: int) -> tuple[int, int]:
 
 def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> None:
     for m in AMOUNT_RATE_RE.finditer(para.text):
+        if _NOT_MONEY_RATE.search(m.group("name")):
+            continue
         ws, we = _window(para, m.start())
         amounts = [f for f in para.figures_between(ws, we) if f.kind == "amount" and f.in_yuan is not None]
         budgets = [f for f in amounts if _BUDGET.search(f.label) and not _ACTUAL.search(f.label.replace("预算", ""))]
