@@ -39,7 +39,11 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> No
         if not budgets or not actuals:
             continue
         pct = m.group("pct")
-        pairs = [(a, b) for a in actuals for b in budgets if b.in_yuan]
+        # The nearest few of each: a rate is stated close to its figures, and a long
+        # paragraph must not make this quadratic.
+        pairs = [(a, b) for a in actuals[-6:] for b in budgets[-6:] if b.in_yuan]
+        if not pairs:
+            continue
         if any(consistent(pct, a.in_yuan / b.in_yuan * 100) for a, b in pairs):
             continue
         # Year-start or adjusted budget: report against the pair nearest the stated rate.
