@@ -46,8 +46,10 @@ def check_staff_sum(doc: Document, para: Paragraph, out: list[Finding]) -> None:
         s, e = para.sentence_bounds(f.fstart)
         parts: dict[str, Figure] = {}
         for g in para.figures:
-            if not (f.fend <= g.fstart < e) or g.unit not in _PEOPLE_UNITS:
+            if g.fstart < f.fend or g.unit not in _PEOPLE_UNITS:
                 continue
+            if g.fstart >= e:
+                break
             name = _part_name(g.label)
             if name is None:
                 if _TOTAL_LABEL.search(g.label):

@@ -87,7 +87,13 @@ def unmet_targets(index: FigureIndex) -> list[Unmet]:
             if higher is None or target.in_parens:
                 continue
             s, e = para.sentence_bounds(target.fstart)
-            actual = next((g for g in figures[i + 1:] if g.fstart < e and _comparable(para, target, g)), None)
+            actual = None
+            for g in figures[i + 1:]:
+                if g.fstart >= e:
+                    break
+                if _comparable(para, target, g):
+                    actual = g
+                    break
             if actual is None or actual.comparator or not _ACTUAL_LABEL.search(actual.label):
                 continue
             a, t = _value(actual), _value(target)
