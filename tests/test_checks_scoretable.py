@@ -54,7 +54,7 @@ def good_rows():
     ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "level3"), ("指标名称", "level3"),
     ("年度指标值", "target"), ("目标值", "target"), ("完成值", "actual"), ("实际完成值", "actual"),
     ("业绩值", "actual"), ("执行率", "rate"), ("评（扣）分标准", None), ("指标值确定依据", None),
-    ("偏差原因分析", None), ("序号", None),
+    ("偏差原因分析", "reason"), ("序号", None),
 ])
 def test_column_roles(header, role):
     assert column_role(header) == role

@@ -25,6 +25,7 @@ def run_prepass(doc: Document) -> list[Finding]:
     from .units import check_units
     from .sums import check_sums
     from .tables import check_tables
+    from .text_vs_tables import check_text_against_tables
 
     index = FigureIndex(doc)
     checks = [
@@ -39,6 +40,7 @@ def run_prepass(doc: Document) -> list[Finding]:
         ("indicator_quality", lambda: check_indicator_quality(doc)),
         ("mentions", lambda: check_mentions(doc, index, detect_year(doc))),
         ("tables", lambda: check_tables(doc)),
+        ("text_vs_tables", lambda: check_text_against_tables(doc)),
     ]
     try:
         from .scoretable import check_score_tables

@@ -749,6 +749,9 @@ def _check_duplicates(doc: Document, table: ScoreTable) -> tuple[list[Finding], 
 # --- long cells repeated in one column (any table) ---------------------------------------
 
 
+_GLUED_LABELS = re.compile(r"[一二三四五六七八九十]、")
+
+
 def _strip_numbering(text: str) -> str:
     return _LEADING_NUMBER.sub("", fold(text))
 
@@ -776,7 +779,9 @@ def check_repeated_cells(doc: Document, block: Block, skip: set[tuple[int, int]]
         counts: dict[str, int] = {}
         for k in keys:
             counts[k] = counts.get(k, 0) + 1
-        repeated = [k for k, n in counts.items() if n > 1 and len(k) >= 15]
+        # A cell holding several numbered labels ("一、…二、…") is rows glued by the layout,
+        # and a money table repeats them by design (本年收入 and 年初结转 both list 一、…).
+        repeated = [k for k, n in counts.items() if n > 1 and len(k) >= 15 and len(_GLUED_LABELS.findall(k)) < 2]
         # Standard wording repeats in many rows; a copied row repeats once.
         if len(repeated) != 1 or counts[repeated[0]] != 2 or len(cells) < 3:
             continue

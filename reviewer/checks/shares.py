@@ -62,19 +62,22 @@ class _BaseFinder:
         self.paragraphs = index.paragraphs
 
     def find(self, base: str, pi: int, before: int) -> Figure | None:
-        """The amount named `base`, stated before folded position `before` of paragraph `pi`."""
+        """The amount named `base`, stated before folded position `before` of paragraph `pi`:
+        the same paragraph first, then earlier paragraphs (nearest first), then later ones;
+        within each, a label holding the very name before one named by a synonym."""
+        def exact(label: str, b: str) -> bool:
+            return bool(b) and _strip_quotes(b) in _strip_quotes(label) and not _EXCLUDED_BASE_LABEL.search(label)
+
         para = self.paragraphs[pi]
-        local = [f for f in para.figures if f.fend <= before and f.kind == "amount" and _label_matches(f.label, base)]
-        if local:
-            return local[-1]
-        for pj in range(pi - 1, -1, -1):
-            found = [f for f in self.paragraphs[pj].figures if f.kind == "amount" and _label_matches(f.label, base)]
-            if found:
-                return found[-1]
-        for pj in range(pi + 1, len(self.paragraphs)):
-            found = [f for f in self.paragraphs[pj].figures if f.kind == "amount" and _label_matches(f.label, base)]
-            if found:
-                return found[0]
+        order = [(para.figures, True)] + [(self.paragraphs[pj].figures, True) for pj in range(pi - 1, -1, -1)] \
+            + [(self.paragraphs[pj].figures, False) for pj in range(pi + 1, len(self.paragraphs))]
+        for k, (figures, take_last) in enumerate(order):
+            if k == 0:
+                figures = [f for f in figures if f.fend <= before]
+            for match in (exact, _label_matches):
+                found = [f for f in figures if f.kind == "amount" and match(f.label, base)]
+                if found:
+                    return found[-1] if take_last else found[0]
         return None
 
 
@@ -126,6 +129,8 @@ def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
                 base, base_name = whole, whole.label
             if base is None or base is part or not base.in_yuan:
                 continue
+            if base.in_yuan < part.in_yuan and float(pct_text) <= 100:
+                continue  # a base smaller than its part is itself misread or misstated
             recomputed = part.in_yuan / base.in_yuan * 100
             if consistent(pct_text, recomputed) and not wrong_base:
                 continue

@@ -144,6 +144,15 @@ def _report_sum(doc, para, total: Figure, parts: list[Figure], span, rule: str, 
     ))
 
 
+def _same_item_style(first_item: str, other: str) -> bool:
+    """Whether `other` is numbered like the list's first item ("（1）" vs "2．")."""
+    a, b = _ITEM_RE.match(first_item), _ITEM_RE.match(other)
+    if not a or not b:
+        return False
+    return a.group().strip()[:1] in "（(" and b.group().strip()[:1] in "（(" or \
+        a.group().strip()[-1:] == b.group().strip()[-1:]
+
+
 def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
     """A paragraph stating a total, announcing a breakdown (ends with 其中：/如下：), then
     numbered item paragraphs each opening with an amount."""
@@ -162,7 +171,10 @@ def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
         j = i + 1
         item_paras: list[Paragraph] = []
         while j < len(paras) and _ITEM_RE.match(paras[j].block.text):
-            first = next((f for f in paras[j].figures if f.kind == "amount"), None)
+            amounts = [f for f in paras[j].figures if f.kind == "amount"]
+            # An item stating its budget before its actual ("年初预算为a，支出决算为b") is
+            # counted by the actual, the side a total is stated on.
+            first = next((f for f in amounts if not _NOT_TOTAL_HINT.search(f.label)), None)
             if first is None:
                 break
             items.append(first)
@@ -172,7 +184,12 @@ def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
         if len(items) >= 2 and totals:
             hinted = [f for f in totals if _TOTAL_HINT.search(f.label)]
             total = max(hinted or totals, key=_base)
-            if not consistent(total.num_text, _in(total, sum(_base(x) for x in items))):
+            items_sum = _in(total, sum(_base(x) for x in items))
+            # A shortfall where the list goes on with an item whose amount was not read
+            # (wrapped onto a later line) is a list read short, not a missing item.
+            stopped_at = paras[j].block.text if j < len(paras) else ""
+            cut = items_sum < _in(total, _base(total)) and _same_item_style(item_paras[0].block.text, stopped_at)
+            if not cut and not consistent(total.num_text, items_sum):
                 out_span = intro.span(intro.clause_start(total.fstart), total.fend)
                 _report_sum(doc, intro, total, items, span=out_span, rule="arithmetic.list_total", out=out)
         i = max(j, i + 1)

@@ -1,0 +1,155 @@
+"""Totals stated in the narrative against the table that holds them.
+
+"财政拨款收入支出总计0.3万元" is compared with the 总计 row of the table whose caption is
+财政拨款收入支出决算总表; "基本支出2336.91万元" with the 基本支出 column of a total row.
+A narrative label names a table figure when it ends with that figure's name: the table's
+caption core plus the row label (财政拨款收入支出 + 总计), or the row label alone, or a
+column name on a total row. The longest such name wins; when the winners disagree among
+themselves the match is ambiguous and nothing is said. Amounts are compared in the
+table's unit (万元 vs 元); a figure that only matches after changing the unit is a unit
+finding.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..document import Document
+from ..models import Finding
+from ..tables import build_tables
+from ..tables import words as W
+from ..tables.model import Table
+from ..tables.values import MONEY_UNITS, Value
+from ..textmatch import FoldedText, fold
+from .common import consistent, fmt, prepass_finding
+
+_AMOUNT = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元)")
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:、！？!?\n“”\"（(）)]")
+_CONNECTOR = re.compile(r"(为|是|达到|达|约|共|分别为)$")
+_LEADING = re.compile(r"^(其中|包括|主要是|主要有)")
+_BRACKETED = re.compile(r"[（(][^）)]{0,8}[）)]")
+
+
+@dataclass
+class Candidate:
+    name: str  # folded name the narrative label must end with
+    value: Value
+    table: Table
+    where: str  # how the finding names the table figure
+
+
+def _caption_core(caption: str) -> str:
+    core = re.sub(r"^第[一二三四五六七八九十]+部分", "", caption)
+    core = re.sub(r"^.*?\d{4}年度?", "", core)
+    core = re.sub(r"(决算|预算)?(总表|明细表|情况表|表)([（(].*[）)])?$", "", core)
+    return core
+
+
+def _row_keys(label: str) -> list[str]:
+    key = _BRACKETED.sub("", W.strip_numbering(label))
+    keys = [key]
+    # A label glued to the next line (本年收入合计使用非财政拨款结余) still names its total.
+    m = re.search(r"合计|总计|小计", key)
+    if m and m.end() < len(key):
+        keys.append(key[:m.end()])
+    for k in list(keys):
+        bare = re.sub(r"(合计|总计|小计)$", "", k)
+        if len(bare) >= 2 and bare != k:
+            keys.append(bare)
+    return keys
+
+
+def _money(v: Value | None) -> Value | None:
+    return v if v is not None and v.number is not None and not v.percent and not v.comparator else None
+
+
+def table_candidates(tables: list[Table]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for t in tables:
+        if t.kind != "money":
+            continue
+        money_cols = [c for c in t.columns if c.role in W.MONEY_ROLES]
+        if not money_cols:
+            continue
+        core = _caption_core(t.caption)
+        for row in t.rows:
+            if row.role not in ("total", "subtotal") or not row.label:
+                continue
+            first = _money(row.value(money_cols[0].index))
+            if first is not None:
+                for key in _row_keys(row.label):
+                    out.append(Candidate(key, first, t, f"{t.caption or '表格'}“{row.label}”行"))
+                    if core and not key.startswith(core):
+                        out.append(Candidate(core + key, first, t, f"{t.caption}“{row.label}”行"))
+            # A column of the 合计 row: 基本支出, 项目支出. (A 总计 row of a 收支总表 adds
+            # carry-overs, so its columns do not name a narrative quantity.)
+            if W.strip_numbering(row.label) == "合计":
+                for col in money_cols:
+                    v = _money(row.value(col.index))
+                    name = _BRACKETED.sub("", W.OF_WHICH.sub("", col.name))
+                    if v is None or col.total or col.role != "amount" or len(name) < 3:
+                        continue
+                    out.append(Candidate(name, v, t, f"{t.caption or '表格'}合计行“{col.name}”列"))
+    return out
+
+
+def _equal(stated_text: str, stated: Decimal, stated_unit: str, v: Value, table_unit: str | None) -> bool:
+    units = [table_unit] if table_unit in MONEY_UNITS else ["万元", "元"]
+    for unit in units:
+        converted = stated * MONEY_UNITS[stated_unit] / MONEY_UNITS[unit]
+        if consistent(v.shown, converted) or consistent(stated_text, v.number * MONEY_UNITS[unit] / MONEY_UNITS[stated_unit]):
+            return True
+    return False
+
+
+def check_text_against_tables(doc: Document) -> list[Finding]:
+    tables = build_tables(doc)
+    candidates = table_candidates(tables)
+    if not candidates:
+        return []
+    by_last_char: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        by_last_char.setdefault(c.name[-1:], []).append(c)
+    out: list[Finding] = []
+    for block in doc.paragraphs:
+        text = block.text
+        for m in _AMOUNT.finditer(text):
+            clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, max(0, m.start() - 60), m.start())),
+                               default=max(0, m.start() - 60))
+            raw_label = text[clause_start:m.start()]
+            folded = FoldedText.of(raw_label)
+            label = _CONNECTOR.sub("", folded.folded)
+            label = _BRACKETED.sub("", label) if label.endswith(("）", ")")) else label
+            if len(label) < 2:
+                continue
+            matches = [c for c in by_last_char.get(label[-1], []) if label.endswith(c.name)]
+            if not matches:
+                continue
+            longest = max(len(c.name) for c in matches)
+            best = [c for c in matches if len(c.name) == longest]
+            if len({c.value.number for c in best}) != 1:
+                continue  # the label names figures that disagree: ambiguous, stay quiet
+            stated = Decimal(m.group("num").replace(",", ""))
+            unit = m.group("unit")
+            cand = best[0]
+            if any(_equal(m.group("num"), stated, unit, c.value, c.table.unit) for c in matches):
+                continue
+            name_start = len(label) - longest
+            span_start = block.start + clause_start + (folded.span(name_start, name_start + 1)[0] if name_start < len(folded.folded) else 0)
+            span = (span_start, block.start + m.end())
+            same_digits = cand.value.number == stated
+            out.append(prepass_finding(
+                doc, category="unit" if same_digits else "inconsistency",
+                rule="unit.text_vs_table" if same_digits else "inconsistency.text_vs_table",
+                title="文字与表格金额单位不一致" if same_digits else "文字说明与表格数据不一致",
+                detail=f"文字写“{fold(text[span[0] - block.start:span[1] - block.start])}”，"
+                       f"而{cand.where}为{cand.value.text}{cand.table.unit or ''}。",
+                span=span, stated=f"{m.group('num')}{unit}",
+                expected=f"{cand.value.text}{cand.table.unit or ''}",
+                suggestion="核对文字说明与表格中的同一数据，统一口径和单位。",
+            ))
+    return out
+
+
+__all__ = ["check_text_against_tables", "table_candidates", "fmt"]

@@ -1,0 +1,155 @@
+"""Table checks on the semantic model: each case must stay quiet, or report rule R at quote Q.
+
+Inputs are varied on purpose (元 and 万元, 决算 and 预算 layouts, totals on top and at the
+bottom, halves, 类/款/项 columns, single code columns, funds blocks of a 自评表)."""
+import pytest
+
+from reviewer.checks.tables import check_tables
+from reviewer.checks.text_vs_tables import check_text_against_tables
+
+from .tables.grids import doc_of
+
+CODE_TABLE = [
+    ["科目编码", "", "", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+    ["类", "款", "项", "", "", "", ""],
+    ["", "", "", "合计", "{total}", "160.40", "40.00"],
+    ["205", "", "", "教育支出", "150.40", "120.40", "30.00"],
+    ["205", "01", "", "教育管理事务", "{parent}", "120.40", "30.00"],
+    ["205", "01", "01", "行政运行", "120.40", "120.40", ""],
+    ["205", "01", "02", "一般行政管理事务", "30.00", "", "30.00"],
+    ["208", "", "", "社会保障和就业支出", "50.00", "40.00", "10.00"],
+    ["208", "05", "", "行政事业单位养老支出", "50.00", "40.00", "10.00"],
+    ["208", "05", "05", "机关事业单位基本养老保险缴费支出", "{row}", "40.00", "10.00"],
+]
+
+
+def code_table(total="200.40", parent="150.40", row="50.00"):
+    return [[c.format(total=total, parent=parent, row=row) for c in r] for r in CODE_TABLE]
+
+
+BALANCE = [
+    ["收入", "", "支出", ""],
+    ["项目", "决算数", "项目", "决算数"],
+    ["一、财政拨款收入", "880.00", "一、一般公共服务支出", "700.00"],
+    ["二、其他收入", "20.00", "二、住房保障支出", "150.00"],
+    ["本年收入合计", "{income}", "本年支出合计", "850.00"],
+    ["年初结转和结余", "40.00", "年末结转和结余", "90.00"],
+    ["总计", "{grand}", "总计", "{spent}"],
+]
+
+
+def balance(income="900.00", grand="940.00", spent="940.00"):
+    return [[c.format(income=income, grand=grand, spent=spent) for c in r] for r in BALANCE]
+
+
+def funds(total="512.40", sources=("300.00", "112.37", "100.00")):
+    return [
+        ["资金情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", "500.00", total, "480.00", "10", "93.68%", "9.37"],
+        ["", "其中：当年财政拨款", "300.00", sources[0], "290.00", "—", "96.67%", "—"],
+        ["", "上年结转资金", "100.00", sources[1], "95.00", "—", "84.54%", "—"],
+        ["", "其他资金", "100.00", sources[2], "95.00", "—", "95.00%", "—"],
+    ]
+
+
+BUDGET_TABLE = [  # a 预算 table in 元 with the total at the bottom and a rate column
+    ["项目名称", "年初预算数", "调整后预算数", "执行数", "执行率"],
+    ["办公设备购置", "12000", "15000", "13500", "{rate}"],
+    ["培训费", "8000", "8000", "6000", "75.00%"],
+    ["合计", "20000", "23000", "{spent}", "channel"],
+]
+
+
+def budget(rate="90.00%", spent="19500"):
+    return [[c.format(rate=rate, spent=spent).replace("channel", "84.78%") for c in r] for r in BUDGET_TABLE]
+
+
+def rounded(parts, total):
+    return [["项目", "金额"]] + [[f"{i + 1}、分项{i + 1}", p] for i, p in enumerate(parts)] + [["合计", total]]
+
+
+QUIET = {
+    "consistent code table, total on top": code_table(),
+    "double-counted reading of subtotals (Σ everything = 3× total) is not a finding": code_table(),
+    "consistent halves with carry-overs": balance(),
+    "consistent funds block": funds(total="512.37"),
+    "consistent budget table in 元, either budget as denominator": budget(),
+    "twelve rounded parts drifting two cents": rounded(["1.01"] * 11 + ["1.00"], "12.12"),
+    "template with empty figures": [["项目", "年初结转和结余", "本年收入", "年末结转和结余"], ["合计", "", "", ""]],
+    "score table totals are left to scoretable": [
+        ["一级指标", "三级指标", "分值", "得分"], ["产出", "数量", "50", "40"], ["效益", "社会效益", "50", "45"],
+        ["合计", "", "100", "99"]],
+}
+
+
+@pytest.mark.parametrize("grid", QUIET.values(), ids=QUIET.keys())
+def test_quiet(grid):
+    doc = doc_of("部门决算表", "单位：万元", grid)
+    assert check_tables(doc) == []
+
+
+REPORTS = {
+    "wrong total on top": (code_table(total="210.40"), "arithmetic.table_total", "210.40"),
+    "wrong parent (款 ≠ Σ 项)": (code_table(parent="160.40"), "arithmetic.table_parent", "160.40"),
+    "wrong 合计 column in one row": (code_table(row="55.00"), "arithmetic.table_row_total", "55.00"),
+    "本年收入合计 ≠ Σ items": (balance(income="910.00", grand="950.00", spent="950.00"), "arithmetic.table_total", "910.00"),
+    "收入总计 ≠ 支出总计": (balance(spent="945.00"), "arithmetic.table_balance", "945.00"),
+    "funds total off by three cents": (funds(), "arithmetic.funds_total", "512.40"),
+    "a funds source above the total": (funds(total="512.37", sources=("600.00", "112.37", "100.00")),
+                                       "arithmetic.part_exceeds_whole", "600.00"),
+    "rate ≠ actual ÷ budget": (budget(rate="95.00%"), "ratio.table_rate", "95.00%"),
+    "total in 元 off": (budget(spent="19000"), "arithmetic.table_total", "19000"),
+    "five rounded parts drifting three cents": (rounded(["1.01"] * 5, "5.02"), "arithmetic.table_total", "5.02"),
+}
+
+
+@pytest.mark.parametrize("grid, rule, quote", REPORTS.values(), ids=REPORTS.keys())
+def test_reports(grid, rule, quote):
+    doc = doc_of("财务收支表", "单位：万元", grid)
+    found = [(f.rule, f.quote) for f in check_tables(doc)]
+    assert (rule, quote) in found, found
+
+
+def test_of_which_column_exceeding_its_parent():
+    grid = [["职能名称", "预算数(万元)", "其中：财政拨款", "执行数(万元)"],
+            ["宣传教育", "10", "12", "9"], ["帮扶救助", "20", "20", "20"], ["金额合计", "30", "32", "29"]]
+    found = [(f.rule, f.quote) for f in check_tables(doc_of(grid))]
+    assert found == [("arithmetic.part_exceeds_whole", "12")]
+
+
+def test_quote_is_verbatim_and_located():
+    doc = doc_of("财务收支表", code_table(total="210.40"))
+    (f,) = [f for f in check_tables(doc) if f.rule == "arithmetic.table_total" and f.quote == "210.40"][:1]
+    assert doc.text[f.location.start:f.location.end] == "210.40"
+
+
+TOTALS_TABLE = ["财政拨款收入支出决算总表", "单位：万元", [
+    ["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"],
+    ["一、一般公共预算财政拨款", "1,200.50", "一、教育支出", "1,150.50"],
+    ["本年收入合计", "1,200.50", "本年支出合计", "1,150.50"],
+    ["年初财政拨款结转和结余", "10.00", "年末财政拨款结转和结余", "60.00"],
+    ["总计", "1,210.50", "总计", "1,210.50"]],
+    "收入支出决算总表", "单位：万元", [
+    ["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"],
+    ["一、财政拨款收入", "1,200.50", "一、教育支出", "1,180.50"],
+    ["二、其他收入", "30.00", "", ""],
+    ["本年收入合计", "1,230.50", "本年支出合计", "1,180.50"],
+    ["年初结转和结余", "10.00", "年末结转和结余", "60.00"],
+    ["总计", "1,240.50", "总计", "1,240.50"]]]
+
+TEXT_CASES = {
+    "matching total": ("本单位2023年度财政拨款收入支出总计1210.5万元。", None),
+    "total in 元 matching": ("本单位财政拨款收入支出总计12105000元。", None),
+    "wrong total": ("本单位2023年度财政拨款收入支出总计0.8万元。", ("inconsistency.text_vs_table", "财政拨款收入支出总计0.8万元")),
+    "the other table's total": ("本单位2023年度收入支出总计1240.50万元。", None),
+    "wrong other total": ("本单位2023年度收入支出总计1250.50万元。", ("inconsistency.text_vs_table", "收入支出总计1250.50万元")),
+    "ambiguous 本年收入合计 (two tables disagree) stays quiet": ("本年收入合计999.00万元。", None),
+    "same digits, wrong unit": ("财政拨款收入支出总计1210.50元。", ("unit.text_vs_table", "财政拨款收入支出总计1210.50元")),
+}
+
+
+@pytest.mark.parametrize("sentence, expected", TEXT_CASES.values(), ids=TEXT_CASES.keys())
+def test_text_against_tables(sentence, expected):
+    doc = doc_of(*TOTALS_TABLE, sentence)
+    found = [(f.rule, f.quote) for f in check_text_against_tables(doc)]
+    assert found == ([expected] if expected else [])
