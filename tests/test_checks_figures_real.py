@@ -116,7 +116,8 @@ FLAT_FORM = ("绩效指标一级指标二级指标三级指标分值年度指标
 def test_flattened_form_actuals_copying_targets():
     findings = check_indicators(doc_from_text(FLAT_FORM))
     copied = [f for f in findings if f.rule == "score.actual_copies_target"]
-    assert len(copied) == 1 and copied[0].quote == "≥3个≥3个" and "3项" in copied[0].detail
+    # Quoted at the first copied cell, whether the form was recovered as a table or not.
+    assert len(copied) == 1 and copied[0].quote.startswith("≥3个") and "3项" in copied[0].detail
 
 
 def test_flattened_form_weights_against_its_note():

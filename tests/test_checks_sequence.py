@@ -92,6 +92,36 @@ def test_numbered_paragraphs(text, expected):
         [(r, s.replace("、", ""), e.replace("、", "")) for r, s, e in expected]
 
 
+# --- numbered items run together inside one paragraph -----------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("主要措施：1.加强学习。2.完善制度。4.强化监督。4.推进公开。\n",
+     [("wording.numbering_skip", "4.", "3."), ("duplicate.numbering", "4.", "5.")]),
+    ("（一）收入情况良好；（二）支出规范；（四）结余合理。\n", [("wording.numbering_skip", "（四）", "（三）")]),
+    ("工作成效：①培训120人次；②调解纠纷35件；②开展普法宣传12场。\n", [("duplicate.numbering", "②", "③")]),
+    ("存在问题：1、预算编制不细；2、执行进度慢，3、执行进度慢。二、措施：1、细化编制；3、加快进度。\n",
+     [("wording.numbering_skip", "3、", "2、")]),
+])
+def test_inline_numbering_that_repeats_or_skips(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "主要措施：1.加强学习；2.完善制度；3.强化监督。\n",
+    # decimals, dates and 第1、2项 are not item numbers
+    "收入1.5万元，2.3万元，4.5万元，支出6.7万元。\n",
+    "2020.1.5召开会议，2021.3.6完成验收，2022.4.1上报。\n",
+    "第1、2、4项指标未完成，3.5%的资金未支付。\n",
+    # nested lists restart under each higher item
+    "（一）预算：1.编制；2.执行。（二）决算：1.编制；2.公开。\n",
+    "一、概况。1.职能；2.机构。二、目标。1.产出；2.效益；3.满意度。\n",
+    # a list that does not start at 1 in this paragraph (continued from elsewhere) is left alone
+    "3.强化监督；5.推进公开。\n",
+])
+def test_inline_numbering_in_order_or_not_numbering(text):
+    assert found(text) == []
+
+
 # --- the samples and corrected copies ------------------------------------------------------------
 
 def test_sample_004_repeated_ordinal():

@@ -44,6 +44,10 @@ WORDING = [
     ("doubled verb", "持续开展开展“师带徒”行动。", "wording.doubled", "开展开展"),
     ("doubled noun", "深化产业工人队伍建设改革行动任务任务完成。", "wording.doubled", "任务任务"),
     ("doubled four-character word", "全面加强基层基层组织建设。", "wording.doubled", "基层基层"),
+    ("doubled function word 的的", "这是我们的的工作重点，全年完成调解320件。", "wording.doubled", "的的"),
+    ("doubled verb before 了", "对项目进行进行了验收，验收合格率100%。", "wording.doubled", "进行进行"),
+    ("doubled pronoun", "我们我们将继续加强人民调解工作。", "wording.doubled", "我们我们"),
+    ("doubled word in a sentence with figures", "全年培训调解员120人次，覆盖覆盖全部乡镇。", "wording.doubled", "覆盖覆盖"),
     ("double full stop", "占预算项目支出总额的100%。。自评情况良好。", "wording.punctuation", "。。"),
     ("comma before full stop", "年末实有人数20人，在职7人，退休13人，。", "wording.punctuation", "，。"),
     ("semicolon before full stop", "完成调解案件320件；。", "wording.punctuation", "；。"),
@@ -66,6 +70,21 @@ CLEAN_WORDING = [
     ("single-character reduplication", "人人参与，天天宣传，年年评比。"),
     ("same word split by a space", "指标 指标 完成"),
     ("ellipsis", "开展普法、调解、矫正……等工作。"),
+    ("contents-page leader of full stops", "三、收支情况 。。。。。。 4"),
+    ("AABB reduplication", "的的确确提升了基层调解能力。"),
+    ("a word ending in 的 before 的", "实现项目目的的过程中，严格执行预算。"),
+    ("characters doubled across a word boundary", "存在在编不在岗人员，以及及时性不足、为了了解需求等问题。"),
+    # Tables flattened to text: neighbouring cells read as doubled words.
+    ("flattened score table header", "年初预算数全年（调整）预算数全年执行数执行率执行率权重执行率得分年度总金额"
+                                     "120.32106.5079.27107.93其中财政拨款120.32106.5079.27"),
+    ("target equals actual in a flattened row", "受益户人口数10≥1000人≥1000人10群众生产生活条件改善状况10显著提升显著提升10"
+                                                  "满意度指标（10分）服务对象满意度10≥95%≥95%10"),
+    ("flattened header after a sentence", "落实林长制责任体系建设。绩效指标指标名称计量单位指标性质指标值指标权重（分）"
+                                          "全年完成值指标得分（分）说明天然林和公益林管护当期任务完成率%901010010"),
+    ("two columns of a wrapped cell", "维护林业、林区安全稳定，全完成维护林业、林区安全稳定，全区森林区森林资源、"
+                                       "陆生野生动物资资源、陆生野生动物资源得到有效保护"),
+    ("long unit on a line without sentence punctuation", "总体目标总体目标完成情况全年实际"),
+    ("doubled cell in a table block", "\t指标名称\t完成情况\n\t群众满意度\t显著提升显著提升\n"),
 ]
 
 

@@ -8,7 +8,12 @@ Three kinds of list are followed:
   after itself ("（三）" twice in a row) is reported;
 - ordinals inside a paragraph ("一是…二是…"), continuing into the next paragraph of the
   same section only when it goes on with the next number;
-- labelled items opening paragraphs ("目标 1：…", "任务 2 …").
+- labelled items opening paragraphs ("目标 1：…", "任务 2 …");
+- numbered items run together inside one paragraph ("1.…2.…4.…4." or "（一）…（三）", as in
+  a web page or a PDF line flattened to one paragraph). An item's number must open the
+  paragraph or follow a sentence end, a colon, a comma or white space, so decimals (1.5),
+  dates (2020.1.5) and 第1、2项 are not items; a list must start at 1 and have two items;
+  a higher style inside the paragraph ("（二）" after "1.…2.…") closes the lists below it.
 
 A number already used in the current list is a repeat (`duplicate`, warning, quoting the
 second occurrence); a number past the next one is a skip (`wording`, info).
@@ -62,10 +67,10 @@ _ORDINAL = re.compile(rf"(?:^|(?<=[。；;，,：:！!？?、）)”\"\s]))(?P<n
 
 
 def _value(token: str) -> int | None:
+    if token in _CIRCLED:  # before isdigit(): "①".isdigit() is True
+        return _CIRCLED.index(token) + 1
     if token.isdigit():
         return int(token)
-    if token in _CIRCLED:
-        return _CIRCLED.index(token) + 1
     return cn_number(token)
 
 
@@ -240,5 +245,63 @@ def _ordinal_lists(doc: Document) -> list[Finding]:
     return out
 
 
+# Item numbers inside a paragraph, highest style first: what may precede them, then the token.
+_INLINE_LEAD = r"(?:^|(?<=[。；;：:！!？?，,\s]))"
+_INLINE_STYLES: list[tuple[int, re.Pattern]] = [
+    (0, re.compile(rf"{_INLINE_LEAD}(?P<n>[{_CN}]{{1,3}})、")),
+    (1, re.compile(rf"{_INLINE_LEAD}[（(](?P<n>[{_CN}]{{1,3}})[）)]")),
+    (2, re.compile(rf"{_INLINE_LEAD}(?<![\d.．])(?P<n>\d{{1,2}})(?:、|[.．](?![\d.．]))")),
+    (3, re.compile(rf"{_INLINE_LEAD}[（(](?P<n>\d{{1,2}})[）)]")),
+    (4, re.compile(rf"(?P<n>[{_CIRCLED}])")),
+]
+
+
+def _inline_lists(doc: Document) -> list[Finding]:
+    out: list[Finding] = []
+    for block in doc.paragraphs:
+        text = block.text
+        tokens = []  # (position, rank, number, token text, match end)
+        for rank, pattern in _INLINE_STYLES:
+            for m in pattern.finditer(text):
+                n = _value(m.group("n"))
+                if n is not None:
+                    tokens.append((m.start(), rank, n, m.group(), m.end()))
+        if len(tokens) < 3:
+            continue
+        tokens.sort()
+        lists: dict[int, list] = {}  # rank -> the numbers of its current list, with matches
+        for pos, rank, n, token, end in tokens:
+            for lower in [r for r in lists if r > rank]:
+                _close_inline(doc, block, lists.pop(lower), out)
+            current = lists.get(rank)
+            if n == 1:
+                if current:
+                    _close_inline(doc, block, current, out)
+                lists[rank] = [(n, pos, end, token)]
+            elif current is not None:
+                current.append((n, pos, end, token))
+        for items in lists.values():
+            _close_inline(doc, block, items, out)
+    return out
+
+
+def _close_inline(doc: Document, block: Block, items: list, out: list[Finding]) -> None:
+    """Report repeats and skips of one inline list (two items or more, starting at 1)."""
+    if len(items) < 2:
+        return
+    tracker = _Tracker()
+    for n, pos, end, token in items:
+        span = (block.start + pos, block.start + end)
+        event = tracker.feed(n, span, token)
+        if event:
+            chinese = not token.strip("（）()、.．").isdigit() and token.strip("（）()、.．") not in _CIRCLED
+            exp_n = event.last + 1
+            if token in _CIRCLED:
+                expected = _CIRCLED[exp_n - 1] if exp_n <= 20 else str(exp_n)
+            else:
+                expected = token.replace(token.strip("（）()、.．"), _number_text(exp_n, chinese), 1)
+            out.append(_finding(doc, event, what="段内编号", stated_token=token, expected_token=expected))
+
+
 def check_numbering(doc: Document) -> list[Finding]:
-    return _paragraph_lists(doc) + _ordinal_lists(doc)
+    return _paragraph_lists(doc) + _ordinal_lists(doc) + _inline_lists(doc)

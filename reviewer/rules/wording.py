@@ -1,23 +1,55 @@
-"""Wording slips (`wording`): a 2–4 character word immediately repeated (开展开展,
-任务任务) and doubled or clashing punctuation (。。 ，。 ；。 ，，)."""
+"""Wording slips (`wording`): a word immediately repeated (开展开展, 任务任务, 的的) and
+doubled or clashing punctuation (。。 ，。 ；。 ，，).
+
+Tables flattened to text (web pages, document-sharing sites, xlsx exports) put
+neighbouring cells side by side, so a header or a value equal to its neighbour reads as a
+doubled word ("执行率执行率", "显著提升显著提升" where target = actual, "区森林区森林" where
+a wrapped cell's two columns interleave). A doubled word is therefore not reported where
+the text around it reads as a table rather than a sentence (parameters of
+`wording.doubled` in the rubric):
+- a long run without any clause punctuation (`table_run` characters);
+- many figures nearby in the word's sentence (`table_numbers` within `window`);
+- other text echoed nearby (a run of `echo_chars` characters twice within `window`);
+- a repeated unit of `long_unit`+ characters on a line without sentence punctuation.
+Single characters are checked only for the function words listed in `single_chars`
+(的的, 在在): most doubled single characters are correct Chinese (人人, 年年, 常常).
+"""
 from __future__ import annotations
 
+import bisect
 import re
 
+from ..textmatch import FoldedText
 from .context import RuleContext
 
+RULE = "wording.doubled"
 DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 # Reduplications that are correct Chinese: 一个一个, 一步一步 …, and written numbers (二〇二〇).
 LEGIT_DOUBLE = re.compile(r"^(一[\u4e00-\u9fff]{1,2}|[〇零一二三四五六七八九十百千万两]+)$")
 # On folded text: NFKC turns "，" into "," and "；" into ";", "：" into ":".
-PUNCT = re.compile(r"。。|[,;:、]。|,,|;;|、、|,;|;,")
+# A run of three or more "。" is an ellipsis or a contents-page leader, not a doubled stop.
+PUNCT = re.compile(r"(?<!。)。。(?!。)|[,;:、]。|,,|;;|、、|,;|;,")
+CLAUSE_BREAK = re.compile(r"[。!?;,:、]")
+SENTENCE_MARK = re.compile(r"[。!?;]")
+NUMBER = re.compile(r"[≥≤<>]?\d+(?:\.\d+)?%?")
+
+DEFAULTS = {"table_run": 64, "table_numbers": 4, "window": 40, "echo_chars": 6, "long_unit": 3}
 
 
 def check(ctx: RuleContext) -> None:
+    params = {**DEFAULTS, **ctx.params(RULE)}
+    singles = "".join(c for c in params.get("single_chars") or [] if len(c) == 1)
+    single = re.compile(rf"([{re.escape(singles)}])\1") if singles else None
+    legit = [c for c in params.get("legit_contexts") or [] if isinstance(c, str)]
     for block in ctx.doc.paragraphs:
         ft = ctx.folded_block(block)
         folded = ft.folded
-        for m in DOUBLED.finditer(folded):
+        breaks = _ClauseRuns(folded)
+        candidates = list(DOUBLED.finditer(folded))
+        if single:
+            candidates += [m for m in single.finditer(folded)
+                           if not _reduplicated(folded, m) and not _legit_context(folded, m, legit)]
+        for m in sorted(candidates, key=lambda m: m.start()):
             word = m.group(1)
             if LEGIT_DOUBLE.match(word):
                 continue
@@ -26,7 +58,9 @@ def check(ctx: RuleContext) -> None:
             # Copies split by white space are separate cells or items, not a slip.
             if ctx.doc.text[mid_start - 1].isspace():
                 continue
-            ctx.add(category="wording", rule="wording.doubled", title=f"词语重复：{m.group()}",
+            if _reads_as_table(ctx, folded, m, breaks, params, start):
+                continue
+            ctx.add(category="wording", rule=RULE, title=f"词语重复：{m.group()}",
                     detail=(f"“{word}”连续出现两次，应为笔误。" + ctx.enforces("文字质量：不得有重复字词")),
                     span=(start, end), stated=m.group(), expected=word,
                     suggestion=f"删去重复的“{word}”。")
@@ -37,3 +71,85 @@ def check(ctx: RuleContext) -> None:
             ctx.add(category="wording", rule="wording.punctuation", title=f"标点错误：{raw}",
                     detail=(f"“{raw}”标点重复或冲突。" + ctx.enforces("文字质量：标点规范")),
                     span=(start, end), suggestion="删去多余的标点。")
+
+
+def _reduplicated(folded: str, m: re.Match) -> bool:
+    """"的的确确", "是是非非": an AABB reduplication, or a run of three, is not a slip."""
+    after = folded[m.end():m.end() + 2]
+    before = folded[m.start() - 1:m.start()] if m.start() else ""
+    return (len(after) == 2 and after[0] == after[1]) or before == m.group(1) or after[:1] == m.group(1)
+
+
+def _legit_context(folded: str, m: re.Match, contexts: list[str]) -> bool:
+    """The doubled character lies inside a listed correct span ("目的的" = 目的 + 的)."""
+    pair = m.group()
+    for context in contexts:
+        at = context.find(pair)
+        while at >= 0:
+            start = m.start() - at
+            if start >= 0 and folded[start:start + len(context)] == context:
+                return True
+            at = context.find(pair, at + 1)
+    return False
+
+
+class _ClauseRuns:
+    """Positions of clause punctuation in a folded paragraph, for run lengths in O(log n)."""
+
+    def __init__(self, folded: str):
+        self.folded = folded
+        self.marks = [m.start() for m in CLAUSE_BREAK.finditer(folded)]
+
+    def run_around(self, start: int, end: int) -> int:
+        i = bisect.bisect_left(self.marks, start)
+        left = self.marks[i - 1] + 1 if i > 0 else 0
+        j = bisect.bisect_left(self.marks, end)
+        right = self.marks[j] if j < len(self.marks) else len(self.folded)
+        return right - left
+
+
+def _reads_as_table(ctx: RuleContext, folded: str, m: re.Match, breaks: _ClauseRuns, params: dict,
+                    doc_start: int) -> bool:
+    if breaks.run_around(m.start(), m.end()) >= int(params["table_run"]):
+        return True
+    w = int(params["window"])
+    lo, hi = max(0, m.start() - w), min(len(folded), m.end() + w)
+    # Figures count within the word's own sentence: a table row has many and no sentence end.
+    ends = [x.end() for x in SENTENCE_MARK.finditer(folded, lo, m.start())]
+    after = SENTENCE_MARK.search(folded, m.end(), hi)
+    sentence = folded[ends[-1] if ends else lo:after.start() if after else hi]
+    if len(NUMBER.findall(sentence)) >= int(params["table_numbers"]):
+        return True
+    if _echoed(folded, lo, hi, m.start(), m.end(), int(params["echo_chars"])):
+        return True
+    if len(m.group(1)) >= int(params["long_unit"]):
+        line = _line_at(ctx.doc.text, doc_start)
+        if not SENTENCE_MARK.search(FoldedText.of(line).folded):
+            return True
+    return False
+
+
+def _echoed(folded: str, lo: int, hi: int, start: int, end: int, k: int) -> bool:
+    """Another run of k characters occurs twice near the match: two columns of a wrapped
+    cell read side by side ("林区安全稳定,全完成维护林业、林区安全稳定,全区森林区森林")."""
+    if k <= 0:
+        return False
+    seen: dict[str, int] = {}
+    for i in range(lo, hi - k + 1):
+        if i < end and i + k > start:
+            continue  # the doubled word itself
+        gram = folded[i:i + k]
+        if not re.search(r"[\u4e00-\u9fff]", gram):
+            continue
+        first = seen.get(gram)
+        if first is None:
+            seen[gram] = i
+        elif i - first >= k:
+            return True
+    return False
+
+
+def _line_at(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start:end if end >= 0 else len(text)]
