@@ -29,7 +29,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 Source = Literal["prepass", "rules", "llm", "ingest"]
-ReportKind = Literal["department_overall", "project", "unknown"]
+ReportKind = Literal["department_overall", "project", "final_accounts", "template", "unknown"]
 
 CATEGORY_LABELS = {
     "arithmetic": "合计/差额不符",
@@ -45,7 +45,22 @@ CATEGORY_LABELS = {
 }
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SOURCE_LABELS = {"prepass": "数据核算", "rules": "规则检查", "llm": "模型审查", "ingest": "文档读取"}
-KIND_LABELS = {"department_overall": "部门整体支出", "project": "项目支出", "unknown": "未识别"}
+KIND_LABELS = {
+    "department_overall": "部门整体支出自评",
+    "project": "项目支出自评",
+    "final_accounts": "部门决算（预算）公开",
+    "template": "未填写的模板",
+    "unknown": "未识别",
+}
+# The document's name in a heading (“…年度部门整体支出绩效自评报告”); unknown kinds
+# keep the generic name.
+KIND_TITLES = {
+    "department_overall": "部门整体支出绩效自评报告",
+    "project": "项目支出绩效自评报告",
+    "final_accounts": "部门决算（预算）公开",
+    "template": "（未填写的模板）",
+    "unknown": "绩效自评报告",
+}
 
 
 class Location(BaseModel):
@@ -86,6 +101,10 @@ class DocumentInfo(BaseModel):
     year: Optional[int] = None
     kind: ReportKind = "unknown"
     chars: int
+    # Why the kind was chosen (title words, outline, tables …), and notes for the reader
+    # of the review (a kind the rubric could not be chosen for). Additive to schema 1.
+    kind_evidence: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
 
 class LLMUsage(BaseModel):

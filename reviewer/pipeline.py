@@ -14,7 +14,7 @@ from typing import Callable
 from .document import Document
 from .models import DocumentInfo, Finding, Review, Summary, LLMUsage
 from .options import ReviewOptions
-from .sections import detect_kind, detect_unit, detect_year
+from .sections import detect_unit, detect_year
 
 log = logging.getLogger("reviewer")
 
@@ -41,15 +41,25 @@ def _run_stage(doc: Document, name: str, fn: Callable[[], list[Finding]], out: l
     log.debug("stage %s: %.3fs", name, time.perf_counter() - t0)
 
 
+NOTE_UNKNOWN = "未能识别报告类型，未按评分细则检查必备内容。"
+NOTE_TEMPLATE = "文件为未填写的模板，未查必备内容，模板残留按类汇总。"
+
+
 def document_info(doc: Document) -> DocumentInfo:
+    from .kind import classify
+
+    result = classify(doc)
+    notes = {"unknown": [NOTE_UNKNOWN], "template": [NOTE_TEMPLATE]}.get(result.kind, [])
     return DocumentInfo(
         path=doc.path,
         format=doc.format,
         pages=doc.pages,
         unit=detect_unit(doc),
         year=detect_year(doc),
-        kind=detect_kind(doc),
+        kind=result.kind,
         chars=len(doc.text),
+        kind_evidence=result.evidence,
+        notes=notes,
     )
 
 
@@ -62,13 +72,15 @@ def review_document(doc: Document, options: ReviewOptions | None = None) -> Revi
 
     _run_stage(doc, "prepass", lambda: run_prepass(doc), findings)
 
+    from .kind import classify
     from .rubric import load_rubric_for
     from .rules import run_rules
 
     rubric_box: list = []
 
     def rules_stage() -> list[Finding]:
-        rubric = load_rubric_for(info.kind, options.rubric)
+        # The kind chooses the rubric; a rubric the user names wins.
+        rubric = load_rubric_for(info.kind, options.rubric, classify(doc).base_kind)
         rubric_box.append(rubric)
         return run_rules(doc, info, rubric)
 
@@ -89,8 +101,97 @@ def review_document(doc: Document, options: ReviewOptions | None = None) -> Revi
         _run_stage(doc, "llm", llm_stage, llm_findings)
         findings = merge_findings(findings, llm_findings)
     findings = _dedupe(findings)
+    findings = gate_by_kind(doc, info, findings, forced_rubric=bool(options.rubric))
 
     return finalize(info, findings, usage_box[0] if usage_box else None)
+
+
+# --- the kind gate -------------------------------------------------------------------
+
+_CHECK_SOURCES = ("rules", "llm")
+
+
+def gate_by_kind(doc: Document, info: DocumentInfo, findings: list[Finding], forced_rubric: bool = False) -> list[Finding]:
+    """What a kind without a rubric of its own does to the findings. An unfilled template:
+    its residue findings collapse into one per rule, and no part is missing from a form
+    nobody filled in. An unrecognised document: no part checks (the rubric was chosen
+    without them; this also drops any the model raised). A rubric the user named keeps
+    its part checks."""
+    if info.kind not in ("template", "unknown"):
+        return findings
+    if not forced_rubric:
+        findings = [f for f in findings if not (f.category == "missing_part" and f.source in _CHECK_SOURCES)]
+    if info.kind == "template":
+        findings = collapse_residue(doc, findings)
+    return findings
+
+
+def collapse_residue(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """One finding per residue rule (boilerplate from the rules), saying the document is
+    an unfilled template, how often and on which pages, quoting the first occurrence."""
+    from .models import SEVERITY_RANK
+
+    groups: dict[str, list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.category == "boilerplate" and f.source == "rules":
+            groups.setdefault(f.rule, []).append(f)
+        else:
+            out.append(f)
+    for rule, group in groups.items():
+        group.sort(key=lambda f: f.location.start if f.location.start is not None else 1 << 60)
+        first = group[0]
+        occurrences = sum(_occurrences(f) for f in group)
+        pages = sorted({f.location.page for f in group if f.location.page})
+        examples = list(dict.fromkeys(_flat(f.quote) for f in group if f.quote))[:5]
+        where = f"，见第{_page_list(pages)}页" if pages else ""
+        shown = "；例如" + "、".join(f"“{q}”" for q in examples) if examples else ""
+        name = first.title.split("：", 1)[0]
+        out.append(first.model_copy(update={
+            "severity": max((f.severity for f in group), key=lambda s: SEVERITY_RANK[s]),
+            "title": f"文件为未填写的模板：{name}",
+            "detail": (f"“{name}”共{occurrences}处{where}{shown}。整份文件尚未按本单位实际情况填写，"
+                       f"逐处列出意义不大，此处汇总为一条。"),
+            "suggestion": "按本单位实际情况填写模板全部内容，替换占位符，删去填写说明，选定选项后再提交审核。",
+        }))
+    if not groups:
+        out.append(_template_finding(doc))
+    return out
+
+
+def _template_finding(doc: Document) -> Finding:
+    """The template said once when no residue rule fired: its first placeholder."""
+    from .findings import make_finding
+    from .kind import classify, load_config
+
+    config = load_config()
+    m = config.placeholders.search(doc.text) or config.instructions.search(doc.text)
+    return make_finding(
+        doc, category="boilerplate", severity="warning", source="rules", rule="kind.template",
+        title="文件为未填写的模板",
+        detail="；".join(classify(doc).evidence) + "。",
+        span=(m.start(), m.end()) if m else None,
+        suggestion="按本单位实际情况填写模板全部内容后再提交审核。",
+    )
+
+
+def _occurrences(f: Finding) -> int:
+    """A rule that stopped listing after N findings says how many more it saw (“另有12处”)."""
+    import re
+
+    m = re.search(r"(?:另有|其余|还有)(\d+)处", f.detail)
+    return 1 + int(m.group(1)) if m else 1
+
+
+def _flat(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 30 else flat[:30] + "…"
+
+
+def _page_list(pages: list[int]) -> str:
+    if len(pages) <= 8:
+        return "、".join(str(p) for p in pages)
+    return "、".join(str(p) for p in pages[:8]) + f"等{len(pages)}"
 
 
 def _llm_wanted(options: ReviewOptions) -> bool:

@@ -99,7 +99,7 @@ class Rubric(BaseModel):
     name: str
     title: str
     version: str = "1"
-    kind: Literal["department_overall", "project", "any"] = "any"
+    kind: Literal["department_overall", "project", "final_accounts", "any"] = "any"
     extends: Optional[str] = None
     description: str = ""
     sections: list[SectionRule] = Field(default_factory=list)
@@ -203,11 +203,46 @@ def load_rubric(ref: str) -> Rubric:
 
 def list_rubrics() -> list[str]:
     d = rubrics_dir()
-    skip = {"sectors"}
-    return sorted(p.stem for p in d.glob("*.yaml") if p.stem not in skip) if d.exists() else []
+    return sorted(p.stem for p in d.glob("*.yaml") if _is_rubric_file(p)) if d.exists() else []
 
 
-def load_rubric_for(kind: str, forced: str | None = None) -> Rubric:
+def _is_rubric_file(path: Path) -> bool:
+    """Data files live beside the rubrics (sectors, kinds, thresholds …): a rubric is a
+    mapping with a name."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return True  # listed, so that loading it reports the error
+    return isinstance(raw, dict) and "name" in raw
+
+
+# The rubric each document kind is reviewed by. A template or an unrecognised document
+# gets its structural kind's rubric without the part checks (see without_parts).
+RUBRIC_FOR_KIND = {"department_overall": "department_overall", "project": "project",
+                   "final_accounts": "final_accounts"}
+# Rule families that check required parts and elements.
+PART_FAMILIES = ("part", "element")
+# The model task that looks for missing parts (prompts/semantic_missing_parts.txt).
+PART_PROMPTS = ("semantic_missing_parts",)
+
+
+def load_rubric_for(kind: str, forced: str | None = None, base_kind: str | None = None) -> Rubric:
+    """The rubric for a document kind; `forced` (the user's --rubric) always wins. A kind
+    with no rubric of its own (template, unknown) gets its structural kind's rubric, or
+    the department rubric, with no part checks."""
     if forced:
         return load_rubric(forced)
-    return load_rubric("project" if kind == "project" else "department_overall")
+    if kind in RUBRIC_FOR_KIND:
+        return load_rubric(RUBRIC_FOR_KIND[kind])
+    return without_parts(load_rubric(RUBRIC_FOR_KIND.get(base_kind or "", "department_overall")))
+
+
+def without_parts(rubric: Rubric) -> Rubric:
+    """The rubric's narrative checks only: no required parts or elements, for rules or
+    for the model."""
+    tasks = [t for t in rubric.llm_tasks if t.prompt not in PART_PROMPTS]
+    return rubric.model_copy(update={
+        "sections": [], "elements": [],
+        "llm_tasks": [t.model_copy(update={"sections": []}) for t in tasks],
+        "disabled": list(rubric.disabled) + [f for f in PART_FAMILIES if f not in rubric.disabled],
+    })

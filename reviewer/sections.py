@@ -1,8 +1,9 @@
 """Section tree from Chinese heading numbering, and the report's identity
-(unit, year, kind) from its title lines.
+(unit, year, kind) from its cover.
 
-Levels come from the numbering style (一、 > （一） > 1、/1． > （1） > ①), not from the
-numbers themselves, so skipped or repeated numbers do not break the tree.
+Levels come from the numbering style (第一部分 > 一、 > （一） > 1、/1． > （1） > ①), not
+from the numbers themselves, so skipped or repeated numbers do not break the tree. A
+contents page (目录 and the heading lines after it) is not part of the tree.
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 from .textmatch import fold, strip_cjk_spaces
 
 _CN_NUM = "一二三四五六七八九十百零〇"
+# 第一部分/第一章 heads a whole part, above 一、 (rank 0); the document root is below it.
+PART_RANK, ROOT_RANK = -1, -2
+_PART = re.compile(rf"^第[{_CN_NUM}\d]{{1,3}}(?:部分|章|篇)")
 # Each style: (rank, pattern on folded text). Lower rank = higher level.
 _STYLES: list[tuple[int, re.Pattern]] = [
     (0, re.compile(rf"^[{_CN_NUM}]{{1,3}}[、.．，,]")),
@@ -22,7 +26,7 @@ _STYLES: list[tuple[int, re.Pattern]] = [
     (4, re.compile(r"^[①-⑳]")),
 ]
 HEADING_RE = re.compile(
-    rf"^\s*(?:[{_CN_NUM}]{{1,3}}\s*[、．.]|[（(]\s*[{_CN_NUM}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*(?:[、．]|\.(?!\d))|[①-⑳])"
+    rf"^\s*(?:第\s*[{_CN_NUM}]{{1,3}}\s*(?:部分|章|篇)|[{_CN_NUM}]{{1,3}}\s*[、．.]|[（(]\s*[{_CN_NUM}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*(?:[、．]|\.(?!\d))|[①-⑳])"
 )
 _TITLE_END = re.compile(r"[。：:；;]")
 
@@ -31,7 +35,7 @@ _TITLE_END = re.compile(r"[。：:；;]")
 class Section:
     title: str
     level: int  # depth in the tree, 1 = top
-    rank: int  # numbering style rank, -1 for the document root
+    rank: int  # numbering style rank: PART_RANK for 第X部分, ROOT_RANK for the document root
     start: int
     end: int
     heading_start: int
@@ -47,7 +51,7 @@ class Section:
     @property
     def path(self) -> list[str]:
         out, node = [], self
-        while node is not None and node.rank >= 0:
+        while node is not None and node.rank > ROOT_RANK:
             out.insert(0, node.title)
             node = node.parent
         return out
@@ -58,7 +62,7 @@ class SectionTree:
     root: Section
 
     def all(self) -> list[Section]:
-        return [s for s in self.root.walk() if s.rank >= 0]
+        return [s for s in self.root.walk() if s.rank > ROOT_RANK]
 
     def at(self, offset: int) -> Section | None:
         node, found = self.root, None
@@ -78,6 +82,10 @@ def heading_rank(text: str) -> int | None:
     if text.lstrip()[:1] and "\u2460" <= text.lstrip()[0] <= "\u2473":
         return 4  # ①–⑳ (NFKC would fold them into plain digits)
     f = fold(text)
+    part = _PART.match(f)
+    if part:
+        rest = f[part.end():]
+        return PART_RANK if len(rest) <= 40 and not _TITLE_END.search(rest) else None
     for rank, pattern in _STYLES:
         m = pattern.match(f)
         if not m:
@@ -106,10 +114,11 @@ def heading_title(text: str) -> str:
 
 
 def build_sections(doc) -> SectionTree:
-    root = Section("", 0, -1, 0, len(doc.text), 0, 0)
+    root = Section("", 0, ROOT_RANK, 0, len(doc.text), 0, 0)
     stack = [root]
-    for block in doc.blocks:
-        if block.kind != "paragraph":
+    contents = contents_blocks(doc)
+    for i, block in enumerate(doc.blocks):
+        if block.kind != "paragraph" or i in contents:
             continue
         rank = heading_rank(block.text)
         if rank is None:
@@ -126,53 +135,168 @@ def build_sections(doc) -> SectionTree:
     return SectionTree(root)
 
 
+
+
+# --- contents page ---------------------------------------------------------------
+
+_CONTENTS = re.compile(r"^目录$|^目次$")
+# A contents entry: a heading line, or any short line ending in dot leaders or a page number.
+_PAGE_REF = re.compile(r"(?:[.．·…。\-—_]{2,}\s*\d{1,3}|\s\d{1,3})$")
+
+
+def contents_blocks(doc) -> set[int]:
+    """Indexes of the blocks of a contents page: the 目录 line and the entries after it,
+    up to the first entry that repeats (the body begins) or the first block that is no
+    entry. Entries need no page numbers: a disclosure's contents often have none."""
+    out: set[int] = set()
+    blocks = doc.blocks
+    for i, block in enumerate(blocks[:80]):
+        if block.kind != "paragraph" or not _CONTENTS.match(fold(block.text)):
+            continue
+        entries: list[int] = []
+        seen: set[str] = set()
+        for j in range(i + 1, len(blocks)):
+            b = blocks[j]
+            if b.kind != "paragraph":
+                break
+            text = b.text.strip()
+            key = _PAGE_REF.sub("", fold(text))
+            is_entry = (len(text) <= 60 and (heading_rank(text) is not None or _PAGE_REF.search(text)))
+            if not is_entry or key in seen:
+                break
+            seen.add(key)
+            entries.append(j)
+        if len(entries) >= 3:
+            out.add(i)
+            out.update(entries)
+        break
+    return out
+
+
 # --- report identity -------------------------------------------------------------
 
 _UNIT_SUFFIX = (
     "总工会|工会委员会|人民政府|街道办事处|办事处|委员会|联合会|管理局|管理处|管理站|服务中心|"
+    "残联|妇联|团委|文联|科协|侨联|工商联|"
     "中心|局|办公室|院|所|站|馆|队|委|厅|处|社|协会|学校|中学|小学|幼儿园|医院|部"
 )
-_UNIT_RE = re.compile(
-    rf"[\u4e00-\u9fff]{{1,12}}?(?:省|市|县|区|州|旗|镇|乡|盟)[\u4e00-\u9fff]{{0,14}}?(?:{_UNIT_SUFFIX})"
+# Name characters, with the placeholders of an unfilled template (上海市XX局).
+_NAME = r"[\u4e00-\u9fffXx×○]"
+UNIT_RE = re.compile(
+    rf"{_NAME}{{1,12}}?(?:省|市|县|区|州|旗|镇|乡|盟){_NAME}{{0,14}}?(?:{_UNIT_SUFFIX})"
 )
-_YEAR_RE = re.compile(r"(20\d{2})\s*年")
-_TEMPLATE_UNIT = re.compile(r"部门[（(]单位[）)]")
-
-
-def _title_region(doc, limit: int = 12) -> list[str]:
-    return [fold(b.text) for b in doc.blocks[:limit] if b.kind == "paragraph"]
+_UNIT_RE = UNIT_RE  # the name other modules import
+_UNIT_END = re.compile(rf"(?:{_UNIT_SUFFIX})$")
+# Words that never occur inside a unit's name: a match holding one is a sentence fragment.
+_NOT_IN_NAME = re.compile(r"根据|关于|按照|要求|报告|自评|绩效|部分|我|的|对|及|通知|印发|开展|下达|文件|年度")
+_YEAR = r"(20\d{2})"
+_CITED = re.compile(r"《[^》]{0,80}》|[〔\[［(（]\s*20\d{2}\s*[〕\]］)）]\s*\d*号?")
+_DATE_AFTER = re.compile(r"^\s*年?\s*\d{1,2}\s*月|^-\d")
+_LEADING_NUMBER = re.compile(rf"^(?:\d{{1,2}}[、.．]|[{_CN_NUM}]{{1,3}}[、.．]|第[{_CN_NUM}]{{1,3}}部分)")
+_TITLE_CUT = re.compile(r"20\d{2}|关于|部门整体|单位整体|整体支出|整体绩效|部门决算|部门预算|单位决算|单位预算|"
+                        r"项目|专项|转移支付|部门绩效|绩效|决算|预算|[(（]")
 
 
 def detect_kind(doc) -> str:
-    head = "".join(_title_region(doc))[:300]
-    if re.search(r"项目支出绩效自评", head) and not re.search(r"整体", head):
-        return "project"
-    if re.search(r"整体", head):
-        return "department_overall"
-    body = fold(doc.text[:5000])
-    if "部门整体" in body or "整体支出" in body:
-        return "department_overall"
-    if "项目支出绩效" in body or "项目概况" in body:
-        return "project"
-    return "unknown"
+    """The document kind (see reviewer.kind.classify for the evidence)."""
+    from .kind import classify
+
+    return classify(doc).kind
 
 
-def detect_year(doc) -> int | None:
-    head = "".join(_title_region(doc))[:300]
-    m = _YEAR_RE.search(head) or _YEAR_RE.search(fold(doc.text[:3000]))
-    return int(m.group(1)) if m else None
+def _good_name(name: str | None) -> bool:
+    return bool(name) and 4 <= len(name) <= 30 and not _NOT_IN_NAME.search(name) and bool(_UNIT_END.search(name))
+
+
+def unit_from_title(title: str) -> str | None:
+    """The unit printed at the head of a title (“红河州数据发展中心2024年度项目…”), or any
+    unit name inside it."""
+    if not title:
+        return None
+    title = _LEADING_NUMBER.sub("", title)
+    prefix = _TITLE_CUT.split(title, 1)[0]
+    if _good_name(prefix) and re.search(r"省|市|县|区|州|旗|镇|乡|盟|自治|中央|国家", prefix):
+        return prefix
+    for m in UNIT_RE.finditer(_CITED.sub("", title)):
+        if _good_name(m.group()):
+            return m.group()
+    return None
+
+
+def _unit_from_fields(lines: list[str], fields: list[str]) -> str | None:
+    text = "".join(lines)[:1500]
+    for label in fields:
+        for m in re.finditer(rf"{label}[:：]?", text):
+            rest = text[m.end():]
+            got = UNIT_RE.match(rest)
+            if got and _good_name(got.group()):
+                return got.group()
+    return None
 
 
 def detect_unit(doc) -> str | None:
-    candidates = Counter(m.group() for m in _UNIT_RE.finditer(fold(doc.text)))
-    if not candidates:
-        return None
-    for line in _title_region(doc):
-        if _TEMPLATE_UNIT.search(line) and not _UNIT_RE.search(_TEMPLATE_UNIT.sub("", line)):
-            continue
-        m = _UNIT_RE.search(line)
+    from .kind import load_config, read_cover, title_candidates
+
+    cover = read_cover(doc)
+    config = load_config()
+    for title in title_candidates(doc):
+        unit = unit_from_title(title)
+        if unit:
+            return unit
+    unit = _unit_from_fields(cover.lines[:15], config.unit_fields)
+    if unit:
+        return unit
+    for line in cover.lines[:15]:
+        if heading_rank(line) is not None and not _PART.match(line):
+            break  # the body has begun
+        if len(line) > 40:
+            continue  # a sentence of the body, not a cover line
+        line = _CITED.sub("", _LEADING_NUMBER.sub("", line))
+        for m in UNIT_RE.finditer(line):
+            if _good_name(m.group()):
+                return m.group()
+    # A web page's publisher (发布机构/来源) is usually the unit itself.
+    for line in cover.publisher_lines:
+        m = re.search(r"(?:发布机构|来源|文章来源)[:：]?(.*)", line)
         if m:
-            name = m.group()
-            # Prefer the longest frequent name that the title's match begins.
-            return name
-    return candidates.most_common(1)[0][0]
+            got = UNIT_RE.match(m.group(1))
+            if got and _good_name(got.group()):
+                return got.group()
+    body = _CITED.sub("", fold(doc.text))
+    counts = Counter(m.group() for m in UNIT_RE.finditer(body) if _good_name(m.group()) and len(m.group()) >= 5)
+    common = [(name, n) for name, n in counts.most_common(3) if n >= 2]
+    return common[0][0] if common else None
+
+
+def _first_year(text: str, pattern: str = _YEAR) -> int | None:
+    text = _CITED.sub("", text)
+    for m in re.finditer(pattern, text):
+        if _DATE_AFTER.match(text[m.end():]):
+            continue  # a date (填报日期、发布时间), not the year reported on
+        return int(m.group(1))
+    return None
+
+
+def detect_year(doc) -> int | None:
+    from .kind import read_cover
+
+    cover = read_cover(doc)
+    year = _first_year(cover.title)
+    if year:
+        return year
+    if cover.title_index is not None:
+        near = "".join(cover.lines[max(0, cover.title_index - 2): cover.title_index + 4])
+        year = _first_year(near, rf"{_YEAR}年")
+        if year:
+            return year
+    head = fold(doc.text[:5000])
+    year = _first_year(head, rf"{_YEAR}年度") or _first_year(head, rf"{_YEAR}年")
+    if year:
+        return year
+    # A web page published in year N reports on year N-1 (self-evaluations are published
+    # the spring after the year they cover).
+    for line in cover.publisher_lines:
+        m = re.search(r"(?:发布日期|发布时间|成文日期)[:：]?(20\d{2})[-/年.]", line)
+        if m:
+            return int(m.group(1)) - 1
+    return None

@@ -124,3 +124,41 @@ def test_disabled_rule_is_not_reported(tmp_path):
     text = cut(BASE, "九、绩效自评结果应用和公开情况", "十、其他需要说明的问题")
     assert any(f.rule == "part.results_disclosure" for f in findings(text))
     assert not any(f.rule == "part.results_disclosure" for f in findings(text, str(variant)))
+
+
+# --- the 决算/预算 disclosure rubric: its own parts, none of a self-evaluation's ------------
+
+DISCLOSURE = """\
+某市生态环境局2023年度部门决算
+第一部分 部门概况
+一、主要职能
+负责全市生态环境监督管理。
+二、部门决算单位构成
+本部门决算包括本级和下属3个单位。
+第二部分 2023年度部门决算表
+收入支出决算总表、财政拨款收入支出决算总表、一般公共预算财政拨款支出决算表
+第三部分 2023年度部门决算情况说明
+一、收入支出决算总体情况说明
+2023年度收入总计5230.5万元，支出总计5230.5万元。
+二、财政拨款“三公”经费支出决算情况说明
+“三公”经费支出12.3万元。
+第四部分 名词解释
+财政拨款收入：指本年度从本级财政部门取得的财政拨款。
+"""
+
+DISCLOSURE_CASES = [
+    ("complete disclosure", DISCLOSURE, set()),
+    ("no overall explanation",
+     cut(DISCLOSURE, "一、收入支出决算总体情况说明", "二、财政拨款"), {"part.overall_explanation"}),
+    ("no 三公 explanation", cut(DISCLOSURE, "二、财政拨款“三公”", "第四部分"), {"part.three_public"}),
+]
+
+
+@pytest.mark.parametrize("name,text,missing", DISCLOSURE_CASES, ids=[c[0] for c in DISCLOSURE_CASES])
+def test_final_accounts_rubric_parts(name, text, missing):
+    got = {f.rule for f in findings(text, "final_accounts") if f.category == "missing_part"}
+    assert got == missing
+    # Never the self-evaluation parts.
+    assert not any(r.startswith("element.") for r in got)
+    assert all(f.severity in ("warning", "info") for f in findings(text, "final_accounts")
+               if f.category == "missing_part")

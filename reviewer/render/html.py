@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..document import Document
-from ..models import CATEGORY_LABELS, KIND_LABELS, SEVERITY_LABELS, SOURCE_LABELS, Finding, Review
+from ..models import CATEGORY_LABELS, KIND_LABELS, KIND_TITLES, SEVERITY_LABELS, SOURCE_LABELS, Finding, Review
 from . import location_label
 
 # A stated overall score: "总得分为93.98分", "自评得分：95分", "综合得分 90 分".
@@ -316,12 +316,13 @@ def _header(review: Review, doc: Document | None) -> str:
     d, s = review.document, review.summary
     unit = d.unit or "（未识别单位）"
     year = f"{d.year}年度" if d.year else ""
-    title = f"{unit}{year}{KIND_LABELS.get(d.kind, '')}绩效自评报告 · 预审意见"
+    title = f"{unit}{year}{KIND_TITLES.get(d.kind, '')} · 预审意见"
     pairs = [
         ("单位", d.unit or "（未识别）"),
         ("年度", str(d.year) if d.year else "（未识别）"),
         ("类型", KIND_LABELS.get(d.kind, d.kind)),
     ]
+    pairs += [("说明", note) for note in d.notes]
     score = stated_score(review, doc)
     if score:
         pairs.append(("自评得分", f"{score} 分"))

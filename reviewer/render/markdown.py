@@ -1,7 +1,7 @@
 """审核意见清单 in Markdown: numbered items grouped by severity."""
 from __future__ import annotations
 
-from ..models import CATEGORY_LABELS, KIND_LABELS, SEVERITY_LABELS, SOURCE_LABELS, Review
+from ..models import CATEGORY_LABELS, KIND_LABELS, KIND_TITLES, SEVERITY_LABELS, SOURCE_LABELS, Review
 from . import location_label
 
 
@@ -13,9 +13,10 @@ def _quote(text: str) -> str:
 def render_markdown(review: Review) -> str:
     d = review.document
     s = review.summary
-    kind = KIND_LABELS[d.kind] if d.kind != "unknown" else ""
-    title = f"{d.unit or '（未识别单位）'}{f'{d.year}年度' if d.year else ''}{kind}绩效自评报告"
+    title = f"{d.unit or '（未识别单位）'}{f'{d.year}年度' if d.year else ''}{KIND_TITLES.get(d.kind, '')}"
     out = [f"# 审核意见清单：{title}", ""]
+    out.append(f"- 类型：{KIND_LABELS.get(d.kind, d.kind)}")
+    out += [f"- 说明：{note}" for note in d.notes]
     out.append(f"- 文件：`{d.path}`（{d.format.upper()}，{d.pages} 页，{d.chars} 字）")
     out.append(f"- 问题：错误 {s.errors} 项，警告 {s.warnings} 项，提示 {s.infos} 项")
     if s.llm.used:

@@ -19,6 +19,8 @@ def _header(review: Review) -> Panel:
     grid.add_row("单位", d.unit or "（未识别）")
     grid.add_row("年度", str(d.year) if d.year else "（未识别）")
     grid.add_row("类型", KIND_LABELS.get(d.kind, d.kind))
+    for note in d.notes:
+        grid.add_row("说明", note)
     grid.add_row("文件", f"{d.path}（{d.format.upper()}，{d.pages} 页，{d.chars} 字）")
     counts = Text()
     counts.append(f"错误 {s.errors}", style=STYLE["error"])

@@ -52,6 +52,7 @@ def overall_text(review: Review, anchored: int, unplaced: list[Finding]) -> str:
         f"{len(review.findings)} 项问题，其中错误 {s.errors} 项、警告 {s.warnings} 项、提示 {s.infos} 项；"
         f"{anchored} 项已在原文相应位置批注。"
     ]
+    lines += list(d.notes)
     if unplaced:
         lines.append(f"以下 {len(unplaced)} 项无法在原文中定位（缺失内容或未能找到引文）：")
         for i, f in enumerate(unplaced, 1):

@@ -120,6 +120,7 @@ def render_xlsx(review: Review) -> bytes:
         ("单位", d.unit or "（未识别）"),
         ("年度", d.year or "（未识别）"),
         ("报告类型", KIND_LABELS.get(d.kind, d.kind)),
+        *(("说明", note) for note in d.notes),
         ("文件", d.path),
         ("格式", d.format.upper()),
         ("页数", d.pages),
