@@ -177,3 +177,25 @@ def test_open_money_rates_invalid(text, quote, expected):
 
     [f] = run(check_rates, text)
     assert (f.rule, f.quote, f.expected) == ("ratio.rate", quote, expected)
+
+
+UNIT_TWINS_VALID = [
+    "项目资金17.26万元。人均补助17.26元。",  # different items
+    "项目资金17.26万元，已支付项目资金17.26万元。",
+]
+
+
+@pytest.mark.parametrize("text", UNIT_TWINS_VALID)
+def test_unit_twins_valid(text):
+    from reviewer.checks.mentions import check_mentions
+
+    doc = doc_from_text(text)
+    assert check_mentions(doc, FigureIndex(doc), None) == []
+
+
+def test_unit_twin_reported_outside_the_usual_unit():
+    from reviewer.checks.mentions import check_mentions
+
+    doc = doc_from_text("设备购置资金45.80万元，年初预算50万元，基本支出30万元。年末设备购置资金45.80元全部支付。")
+    [f] = check_mentions(doc, FigureIndex(doc), None)
+    assert (f.rule, f.category, f.stated, f.expected) == ("unit.cross_mention", "unit", "45.80元", "45.80万元")

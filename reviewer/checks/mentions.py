@@ -69,13 +69,51 @@ def _off_by_10k(a: Figure, b: Figure) -> bool:
     return False
 
 
+def _plain_label(f: Figure) -> str:
+    label = re.sub(r"[“”\"'‘’]", "", f.label)
+    label = re.sub(r"^(截至|截止)?(20\d\d年)?(\d+月\d+日)?(本年末|年末|本年度|本年|全年|年度|度|末)*", "", label)
+    return re.sub(r"(为|是|达|共|合计|共计)$", "", label)
+
+
+def check_unit_twins(doc: Document, index: FigureIndex, named: set[int]) -> list[Finding]:
+    """The same amount of the same item written once in 万元 and once in 元 ("项目资金
+    17.26万元" … "项目资金17.26元"): the mention outside the report's usual unit is the slip."""
+    seen: dict[tuple[str, str], list[tuple[Paragraph, Figure]]] = {}
+    for para, f in index.figures():
+        if f.kind != "amount" or f.unit not in ("元", "万元") or f.start in named:
+            continue
+        label = _plain_label(f)
+        if len(label) >= 2:
+            seen.setdefault((label, f.num_text), []).append((para, f))
+    usual = index.dominant_amount_unit
+    out: list[Finding] = []
+    for (label, _), mentions in seen.items():
+        units = {f.unit for _, f in mentions}
+        if len(units) < 2:
+            continue
+        for para, f in mentions:
+            if f.unit == usual:
+                continue
+            other = next(g for _, g in mentions if g.unit != f.unit)
+            out.append(prepass_finding(
+                doc, category="unit", rule="unit.cross_mention", title=f"{label}的计量单位疑误",
+                detail=f"此处{label}为{f.shown()}，另处为{other.shown()}；数字相同而单位不同，"
+                       f"二者相差10⁴倍，请核实。",
+                span=para.span(para.clause_start(f.fstart), f.fend), stated=f.shown(),
+                expected=f"{f.num_text}{other.unit}", severity="warning",
+                suggestion=f"核对{label}的单位，前后保持一致。",
+            ))
+    return out
+
+
 def check_mentions(doc: Document, index: FigureIndex, report_year: int | None) -> list[Finding]:
     groups: dict[str, list[tuple[Paragraph, Figure]]] = {}
     for para, f in index.figures():
         name = _quantity(f, report_year)
         if name:
             groups.setdefault(name, []).append((para, f))
-    out: list[Finding] = []
+    named = {f.start for mentions in groups.values() for _, f in mentions}
+    out: list[Finding] = check_unit_twins(doc, index, named)
     for name, mentions in groups.items():
         if len(mentions) < 2:
             continue
