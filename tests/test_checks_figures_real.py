@@ -108,8 +108,8 @@ def test_per_head_unit_finding_shows_its_arithmetic():
 
 
 FLAT_FORM = ("绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分产出指标(60分)数量指标"
-             "新建护林站10≥3个≥3个10巡护里程10≥1200公里≥1200公里10质量指标验收合格率20100%100%20"
-             "效益指标(30分)生态效益森林覆盖率提升30≥0.5%≥0.5%30总分100100"
+             "新建护林站20≥3个≥3个20巡护里程20≥1200公里≥1200公里20质量指标验收合格率20100%100%20"
+             "效益指标(40分)生态效益森林覆盖率提升40≥0.5%≥0.5%40总分100100"
              "注:一级指标分值统一设置为:产出指标50分、效益指标30分、满意度指标10分、预算资金执行率10分。")
 
 
@@ -121,8 +121,12 @@ def test_flattened_form_actuals_copying_targets():
 
 
 def test_flattened_form_weights_against_its_note():
-    [f] = [f for f in check_indicators(doc_from_text(FLAT_FORM)) if f.rule == "score.level1_weight_note"]
-    assert f.quote == "产出指标(60分)" and f.expected == "50分" and f.category == "score"
+    from reviewer.checks import run_prepass
+
+    # Judged on the recovered table when layout recovers one, on the running text otherwise.
+    found = [f for f in run_prepass(doc_from_text(FLAT_FORM)) if f.rule.startswith("score.level1_weight")]
+    assert len(found) == 1
+    assert found[0].quote.startswith("产出指标") and found[0].expected == "50分" and found[0].category == "score"
 
 
 @pytest.mark.parametrize("text", [

@@ -77,9 +77,9 @@ def test_over_completion_severity_follows_the_thresholds(tmp_path):
 
 
 def test_uniform_full_marks_on_a_large_form(tmp_path):
-    rows = [["产出指标", "数量指标", f"指标{i}", "≥10个", "10个", "10", "10", ""] for i in range(6)]
+    rows = [["产出指标", "数量指标", f"指标{i}", "≥10个", "10个", "10", "10", ""] for i in range(10)]
     found = [f for f in review_rows(tmp_path, rows) if f.rule == "indicator.uniform_full_marks"]
-    assert len(found) == 1 and found[0].severity == "info" and "7项" in found[0].detail
+    assert len(found) == 1 and found[0].severity == "info" and "11项" in found[0].detail
 
 
 def test_no_reason_column_no_unmet_finding(tmp_path):

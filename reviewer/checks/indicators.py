@@ -68,7 +68,8 @@ def check_declared_weights(doc: Document) -> list[Finding]:
         return []
     note_spans = [span for _, span in notes.values()]
     declared: dict[str, tuple[Decimal, int, int]] = {}
-    for block in doc.blocks:
+    # Running text only: a recovered score table is judged by scoretable.py's own check.
+    for block in doc.paragraphs:
         folded = FoldedText.of(block.text)
         for m in _DECLARED.finditer(folded.folded):
             s, e = folded.span(m.start(), m.end())

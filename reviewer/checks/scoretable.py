@@ -668,6 +668,7 @@ def stated_level1_weights(doc: Document) -> dict[str, tuple[Decimal, tuple[int, 
 
 def _check_level1(doc: Document, table: ScoreTable, notes: dict) -> list[Finding]:
     out: list[Finding] = []
+    against_note: list[tuple[str, Decimal, Decimal, str, tuple[int, int]]] = []
     groups = _group_by_level1(table.leaves)
     for key, members in groups.items():
         weight_sum = _leaf_sums(members, "weight")
@@ -686,12 +687,15 @@ def _check_level1(doc: Document, table: ScoreTable, notes: dict) -> list[Finding
         note = notes.get(key)
         if note is not None and note[0] != weight_sum:
             span = (first.start, first.end) if first is not None else note[1]
-            out.append(_finding(
-                doc, rule="score.level1_weight", severity="warning", title="一级指标分值与报告说明不符",
-                detail=(f"报告说明“{key}指标”分值为{_plain(note[0])}分，表中“{key}指标”各项分值合计："
-                        f"{parts}={_plain(weight_sum)}分。"),
-                span=span, stated=f"{_plain(weight_sum)}分", expected=f"{_plain(note[0])}分",
-                suggestion="核对一级指标分值设置，与说明不一致的应说明理由。"))
+            against_note.append((key, note[0], weight_sum, parts, span))
+    if against_note:
+        # One finding per table: the form departs from its note's split as a whole.
+        key, noted, weight_sum, parts, span = against_note[0]
+        listed = "；".join(f"“{k}指标”说明为{_plain(n)}分，表中合计{p}={_plain(w)}分" for k, n, w, p, _ in against_note)
+        out.append(_finding(
+            doc, rule="score.level1_weight", severity="warning", title="一级指标分值与报告说明不符",
+            detail=f"{listed}。", span=span, stated=f"{_plain(weight_sum)}分", expected=f"{_plain(noted)}分",
+            suggestion="核对一级指标分值设置，与说明不一致的应说明理由。"))
     return out
 
 
