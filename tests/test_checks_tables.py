@@ -153,3 +153,16 @@ def test_text_against_tables(sentence, expected):
     doc = doc_of(*TOTALS_TABLE, sentence)
     found = [(f.rule, f.quote) for f in check_text_against_tables(doc)]
     assert found == ([expected] if expected else [])
+
+
+def test_bare_total_row_does_not_name_a_narrative_total(tmp_path):
+    """"收入合计" in the text is not the 合计 row of a project-spending table."""
+    from reviewer.checks.text_vs_tables import check_text_against_tables
+    from reviewer.ingest import load
+
+    text = ("2023年本部门收入合计8650.40万元，其中财政拨款收入8420.40万元。\n"
+            "重点项目支出情况如下：\n\n\t项目名称\n\t预算数\n\t执行数\n\n\t校舍维修\n\t235.00\n\t222.50\n\n"
+            "\t设备购置\n\t100.00\n\t98.00\n\n\t合计\n\t335.00\n\t320.50\n")
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    assert check_text_against_tables(load(path)) == []

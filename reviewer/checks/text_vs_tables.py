@@ -60,6 +60,9 @@ def _row_keys(label: str) -> list[str]:
     return keys
 
 
+_BARE_TOTALS = {"合计", "总计", "小计", "总额", "共计", "金额合计"}
+
+
 def _money(v: Value | None) -> Value | None:
     return v if v is not None and v.number is not None and not v.percent and not v.comparator else None
 
@@ -79,7 +82,10 @@ def table_candidates(tables: list[Table]) -> list[Candidate]:
             first = _money(row.value(money_cols[0].index))
             if first is not None:
                 for key in _row_keys(row.label):
-                    out.append(Candidate(key, first, t, f"{t.caption or '表格'}“{row.label}”行"))
+                    # A bare 合计/总计 names nothing by itself ("收入合计" in the text is not
+                    # the 合计 row of a project table): only with the table's own name.
+                    if key not in _BARE_TOTALS:
+                        out.append(Candidate(key, first, t, f"{t.caption or '表格'}“{row.label}”行"))
                     if core and not key.startswith(core):
                         out.append(Candidate(core + key, first, t, f"{t.caption}“{row.label}”行"))
             # A column of the 合计 row: 基本支出, 项目支出. (A 总计 row of a 收支总表 adds
