@@ -26,6 +26,12 @@ COUNT_TABLE = ("三、指标完成情况\n\t三级指标\n\t目标值\n\t完成�
                "\t{name}\n\t{target}\n\t{actual}\n\t5\n\n")
 
 INVALID = [
+    ("no problems while the figures show low spending",
+     HEAD + "二、预算执行\n全年预算安排300万元，实际支出210万元。\n" + NO_PROBLEMS,
+     "claim.no_problems_low_execution", "五、存在的问题"),
+    ("no problems while a stated rate is low",
+     HEAD + "二、预算执行\n项目资金支付进度为72%。\n五、存在的问题\n暂无问题。\n",
+     "claim.no_problems_low_execution", "暂无问题"),
     ("score 100 with admitted problems",
      HEAD + "四、评价结论\n自评总得分为100分，评价等级为优秀。\n" + PROBLEMS,
      "claim.perfect_score", "总得分为100分"),
@@ -56,6 +62,8 @@ def test_unsupported_claims_are_reported(name, text, rule, quote):
 
 
 VALID = [
+    ("no problems with spending on plan",
+     HEAD + "二、预算执行\n全年预算安排300万元，实际支出291万元。\n" + NO_PROBLEMS),
     ("score 100 and no problems, full execution",
      HEAD + "二、预算执行\n全年预算执行率为98.5%。\n四、评价结论\n自评总得分为100分，评价等级为优秀。\n" + NO_PROBLEMS),
     ("full marks as the maximum",

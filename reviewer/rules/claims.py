@@ -17,7 +17,7 @@ ALL_EXCELLENT = [
     re.compile(r"评优率(为|达|达到)?100%"),
     re.compile(r"(全部|均|都)(被)?(评为|评定为|为)[“\"]?(优秀|优)[”\"]?"),
 ]
-LOW_RATE = re.compile(r"(执行率|支出率|支付率|执行进度|预算完成率)[^\d。;]{0,8}?(\d{1,2}(?:\.\d+)?)%")
+LOW_RATE = re.compile(r"((?:执行|支出|支付|拨付|使用)(?:率|进度)|预算完成率)[^\d。;]{0,8}?(\d{1,2}(?:\.\d+)?)%")
 NEGATED_PROBLEMS = re.compile(r"^(无|暂无|没有|未发现|不存在)")
 VAGUE = re.compile(r"(圆满|全面)(的|地)?完成")
 SATISFACTION = re.compile(r"满意(度|率)[^。;]{0,12}?(\d{2,3}(?:\.\d+)?)%")
@@ -29,6 +29,7 @@ COUNT_VALUE = re.compile(r"^[^\d]{0,3}?(\d+)(人次|人|家|户|个|次|场|期|
 
 def check(ctx: RuleContext) -> None:
     _perfect_score(ctx)
+    _no_problems_despite_low_execution(ctx)
     _vague_completion(ctx)
     _satisfaction(ctx)
     _target_equals_actual(ctx)
@@ -98,6 +99,57 @@ def _perfect_score(ctx: RuleContext) -> None:
                             + ctx.enforces("结论须有依据：全优与执行率矛盾")),
                     span=span, suggestion="对执行率低、目标未完成的项目按实际扣分，重新评定等级。")
             break
+
+
+_BUDGET_LABEL = re.compile(r"预算|安排|下达|批复")
+_SPENT_LABEL = re.compile(r"执行|支出|使用|拨付|支付|决算")
+
+
+def computed_low_execution(ctx: RuleContext, threshold: float) -> str | None:
+    """An execution rate the report never states but its own figures give: a budget and
+    the amount spent of it in one sentence ("预算120万元，实际支出80万元")."""
+    from ..figures import FigureIndex
+
+    worst = None
+    for para in FigureIndex(ctx.doc).paragraphs:
+        amounts = [f for f in para.figures if f.kind == "amount" and f.in_yuan]
+        for i, budget in enumerate(amounts):
+            if not _BUDGET_LABEL.search(budget.label) or _SPENT_LABEL.search(budget.label.replace("预算", "")):
+                continue
+            _, end = para.sentence_bounds(budget.fstart)
+            spent = next((g for g in amounts[i + 1:i + 3] if g.fstart < end and _SPENT_LABEL.search(g.label)
+                          and not _BUDGET_LABEL.search(g.label)), None)
+            if spent is None or spent.in_yuan > budget.in_yuan:
+                continue
+            rate = float(spent.in_yuan / budget.in_yuan * 100)
+            if rate < threshold and (worst is None or rate < worst[0]):
+                worst = (rate, f"{budget.label}{budget.shown()}，{spent.label}{spent.shown()}，执行率仅{rate:.2f}%")
+    return worst[1] if worst else None
+
+
+def _no_problems_despite_low_execution(ctx: RuleContext) -> None:
+    """"暂无问题" in the problems part while the report's own figures show low spending."""
+    rule = "claim.no_problems_low_execution"
+    problems = ctx.section_rule("problems")
+    if problems is None:
+        return
+    threshold = float(ctx.params(rule).get("low_rate", 90))
+    for sec in ctx.sections_for(problems):
+        body = re.sub(r"^[。.,:：]", "", ctx.section_body(sec))
+        if not NEGATED_PROBLEMS.match(body):
+            continue
+        low = low_execution(ctx, threshold) or computed_low_execution(ctx, threshold)
+        if not low:
+            return
+        start = ctx.doc.text.find(body[:2], sec.heading_end)
+        span = (sec.heading_start, sec.end if sec.end - sec.heading_start < 80 else sec.heading_end)
+        if 0 <= start < sec.end:
+            span = (sec.heading_start, min(sec.end, start + 12))
+        ctx.add(category="unsupported_claim", rule=rule, title="称无问题，但预算执行率偏低",
+                detail=(f"“{sec.title}”称没有问题，但{low}，低于{threshold:g}%，未分析原因。"
+                        + ctx.enforces("结论须有依据：执行率低须说明原因")),
+                span=span, suggestion="分析预算执行率偏低的原因，如实列出存在的问题和改进措施。")
+        return
 
 
 def _vague_completion(ctx: RuleContext) -> None:
