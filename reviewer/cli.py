@@ -145,11 +145,24 @@ def review(
     rubric: Optional[str] = typer.Option(None, "--rubric", help="评审规则名称或 YAML 路径（默认按报告类型选择）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="出现该级别及以上问题时退出码为 1"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误输出调试日志"),
+    dump_layout: bool = typer.Option(False, "--dump-layout",
+                                     help="只输出版面恢复结果（合并的段落、识别的表格、略去的网页内容），不做审核"),
 ) -> None:
     """审核一份报告。Review one report."""
     _setup_logging(verbose)
     from .errors import InputError
     from .pipeline import review_file
+
+    if dump_layout:
+        from .ingest import load
+        from .layout.dump import dump_layout as layout_text
+
+        try:
+            doc = load(file)
+        except InputError as e:
+            raise _fail(e.one_line())
+        sys.stdout.write(layout_text(doc))
+        raise typer.Exit(EXIT_OK)
 
     options = _options(
         llm="off" if no_llm else llm.value, model=model, base_url=base_url, concurrency=concurrency,

@@ -39,6 +39,14 @@ class Block:
     # For tables: True when the table came from a layout (PDF/TXT) rather than a real
     # Word table, so column positions are less certain.
     inferred: bool = False
+    # Printed lines this paragraph was re-joined from by the layout stage (1 = one line).
+    lines: int = 1
+    # Where a table came from: "word" (a real Word table), "ruled" (PDF rulings),
+    # "tab" (tab-indented text export), or the layout rule that recovered it from text.
+    origin: str = ""
+    # Reader geometry of one printed line (PDF: x0, x1, top, bottom), for the layout
+    # stage only; None where the format has none.
+    box: Optional[tuple[float, float, float, float]] = field(default=None, repr=False, compare=False)
 
     @property
     def is_table(self) -> bool:
@@ -59,6 +67,22 @@ class Document:
     # Problems found while reading (pages without a text layer, …), as findings.
     ingest_findings: list["Finding"] = field(default_factory=list)
     sections: Optional["SectionTree"] = None
+    # Spans of `text` the layout stage left out of every block (web chrome, site
+    # banners), as (start, end, reason): they stay in `text` so offsets hold.
+    dropped: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @cached_property
+    def check_text(self) -> str:
+        """`text` with the dropped spans blanked out (same length, same offsets): what
+        text-wide searches should read so chrome never reaches a check."""
+        if not self.dropped:
+            return self.text
+        chars = list(self.text)
+        for start, end, _ in self.dropped:
+            for i in range(start, end):
+                if chars[i] != "\n":
+                    chars[i] = " "
+        return "".join(chars)
 
     @property
     def pages(self) -> int:
@@ -134,18 +158,18 @@ class DocumentBuilder:
         self.page_starts.append(self._length)
         self._page += 1
 
-    def add_paragraph(self, text: str) -> Block | None:
+    def add_paragraph(self, text: str, box: tuple[float, float, float, float] | None = None) -> Block | None:
         text = text.replace("\n", " ").rstrip()
         if not text.strip():
             return None
         if self._length and not self._parts[-1].endswith("\n"):
             self._append("\n")
         start = self._append(text)
-        block = Block("paragraph", start, start + len(text), text, self._page)
+        block = Block("paragraph", start, start + len(text), text, self._page, box=box)
         self.blocks.append(block)
         return block
 
-    def add_table(self, rows: list[list[str]], inferred: bool = False) -> Block | None:
+    def add_table(self, rows: list[list[str]], inferred: bool = False, origin: str = "") -> Block | None:
         rows = [[(c or "").replace("\n", "").replace("\t", " ").strip() for c in r] for r in rows]
         rows = [r for r in rows if any(r)]
         if not rows:
@@ -166,7 +190,7 @@ class DocumentBuilder:
             cells.append(out_row)
         end = self._length
         text = "".join(self._parts)[start:end]
-        block = Block("table", start, end, text, self._page, cells, inferred)
+        block = Block("table", start, end, text, self._page, cells, inferred, origin=origin)
         self.blocks.append(block)
         return block
 

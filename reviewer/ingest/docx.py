@@ -1,5 +1,8 @@
 """Word reports: paragraphs and tables in body order, merged cells counted once, text
-boxes after the paragraph that anchors them, and page numbers from page breaks."""
+boxes after the paragraph that anchors them, and page numbers from page breaks.
+
+Each Word paragraph is one line of the document text; the layout stage re-joins
+paragraphs that are printed lines (PDF-to-Word conversions make one per line)."""
 from __future__ import annotations
 
 import io
@@ -122,14 +125,17 @@ def _text_boxes(p_element) -> list[str]:
 
 
 def parse_docx(data: bytes, path: str) -> Document:
+    from ..layout import recover
+
     document = _open(data, path)
     try:
-        return _build(document, path)
+        raw = _build(document, path)
     except InputError:
         raise
     except Exception as e:  # malformed parts that python-docx only trips on while reading
         log.debug("reading %s failed", path, exc_info=True)
         raise _corrupt(path, f"{type(e).__name__}: {e}") from None
+    return recover(raw)
 
 
 def _build(document, path: str) -> Document:
@@ -152,5 +158,5 @@ def _build(document, path: str) -> Document:
                 builder.new_page()
         elif isinstance(item, Table):
             # Breaks inside a table are not tracked: its rows stay on the page it starts.
-            builder.add_table(_table_rows(item))
+            builder.add_table(_table_rows(item), origin="word")
     return builder.build()

@@ -1,5 +1,6 @@
-"""PDF reports: text lines re-joined into paragraphs, ruled tables as cell grids, in the
-order they appear on the page.
+"""PDF reports: text lines with their boxes and ruled tables as cell grids, in the order
+they appear on the page (the layout stage re-joins the lines into paragraphs). Text a
+reader cannot see (outside the page's crop box) is left out and reported.
 
 Speed matters (a review must not take longer than bare pdfplumber text extraction), so
 the page is read once with PDFium (pypdfium2, C speed): its text rectangles give the
@@ -11,19 +12,14 @@ from __future__ import annotations
 
 import ctypes
 import re
-import statistics
 from dataclasses import dataclass, field
 
 from ..document import Document, DocumentBuilder
 from ..errors import InputError
-from ..sections import HEADING_RE
 from ..textmatch import fold, strip_cjk_spaces
 
-_TERMINAL = tuple("。！？；：…!?;:")
 # Page numbers as printed in headers and footers: "3", "- 3 -", "第3页", "第 3 页 共 10 页", "3/10".
 _PAGE_NUMBER = re.compile(r"^[\-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\-—–\s]*$")
-_LEADING_WORD = re.compile(r"[A-Za-z0-9.,%/+\-]+")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 # Characters that mean "this glyph has no Unicode mapping".
 _UNMAPPED = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Typesetters put gaps between Chinese and Latin/digits ("2020 年") and around curly
@@ -64,6 +60,7 @@ class _Page:
     items: list = field(default_factory=list)  # _Line | _Table, in reading order
     unreadable: bool = False  # has content but no usable text layer
     has_text: bool = False
+    hidden: list[str] = field(default_factory=list)  # text outside the visible box
 
 
 def _corrupt(path: str, why: str) -> InputError:
@@ -129,7 +126,8 @@ def _read_page(page) -> _Page:
         out.has_text = True
 
         tables = _find_tables(edges, textpage) if len(edges) >= 4 else []
-        lines = _text_lines(textpage, [(t.top, t.bottom, t.x0, t.x1) for t, _ in tables])
+        lines = _text_lines(textpage, [(t.top, t.bottom, t.x0, t.x1) for t, _ in tables],
+                            _visible_box(page), out.hidden)
         items: list = [table for _, table in tables] + lines
         items.sort(key=lambda it: it.top)
         out.items = items
@@ -262,13 +260,31 @@ def _undouble(text: str) -> str:
     return text
 
 
-def _text_lines(textpage, table_boxes: list[tuple[float, float, float, float]]) -> list[_Line]:
+def _visible_box(page) -> tuple[float, float, float, float] | None:
+    """The crop box (what a viewer shows) as left, bottom, right, top; None if unknown."""
+    try:
+        left, bottom, right, top = page.get_cropbox()
+    except Exception:  # a page without a usable box: keep everything
+        return None
+    return (left, bottom, right, top) if right > left and top > bottom else None
+
+
+def _text_lines(textpage, table_boxes: list[tuple[float, float, float, float]],
+                visible: tuple[float, float, float, float] | None = None,
+                hidden: list[str] | None = None) -> list[_Line]:
     """Visual lines outside the tables. PDFium's text rectangles (one per run of glyphs)
     are grouped into lines by their vertical band; each line's text is then read in one
-    call (reading each rectangle would scan the page once per rectangle)."""
+    call (reading each rectangle would scan the page once per rectangle). Runs whose
+    centre lies outside the visible box are left out (into `hidden`)."""
     segments: list[tuple[float, float, float, float]] = []  # x0, top, x1, bottom
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
+        if visible is not None:
+            vx0, vy0, vx1, vy1 = visible
+            if not (vx0 <= (left + right) / 2 <= vx1 and vy0 <= (bottom + top) / 2 <= vy1):
+                if hidden is not None:
+                    hidden.append(_clean(textpage.get_text_bounded(left=left, bottom=bottom, right=right, top=top)))
+                continue
         y_top, y_bottom = -top, -bottom
         cx, cy = (left + right) / 2, (y_top + y_bottom) / 2
         if any(t <= cy <= b and x0 <= cx <= x1 for t, b, x0, x1 in table_boxes):
@@ -299,41 +315,55 @@ def _text_lines(textpage, table_boxes: list[tuple[float, float, float, float]]) 
 
 
 def _assemble(pages: list[_Page], path: str) -> Document:
+    from ..layout import recover
+
     _drop_running_lines(pages)
-    layout = _layout(pages)
-
-    # Blocks per page: ("p", [lines]) or ("t", _Table). A paragraph or table that goes
-    # on at the top of the next page is continued in the block where it began.
-    per_page: list[list[list]] = []
-    last: list | None = None  # the block the next page may continue
+    # Items per page, with a table at the top of a page stitched onto the one that
+    # ended the page before when it continues it.
+    per_page: list[list] = []
+    last_table: _Table | None = None
     for page in pages:
-        blocks: list[list] = []
+        items: list = []
         for idx, item in enumerate(page.items):
-            first_on_page = idx == 0
             if isinstance(item, _Table):
-                if first_on_page and last is not None and last[0] == "t" and _continues(last[1], item):
-                    _stitch(last[1], item)
-                else:
-                    last = ["t", item]
-                    blocks.append(last)
-                continue
-            if last is not None and last[0] == "p" and _joins(last[1][-1], item, layout, new_page=first_on_page):
-                last[1].append(item)
+                if idx == 0 and last_table is not None and _continues(last_table, item):
+                    _stitch(last_table, item)
+                    continue
+                last_table = item
             else:
-                last = ["p", [item]]
-                blocks.append(last)
-        per_page.append(blocks)
-
+                last_table = None
+            items.append(item)
+        per_page.append(items)
     builder = DocumentBuilder(path, "pdf")
-    for number, blocks in enumerate(per_page):
+    for number, items in enumerate(per_page):
         if number:
             builder.new_page()
-        for kind, content in blocks:
-            if kind == "t":
-                builder.add_table(content.rows)
+        for item in items:
+            if isinstance(item, _Table):
+                builder.add_table(item.rows, origin="ruled")
             else:
-                builder.add_paragraph(_join_lines(content))
-    return builder.build()
+                builder.add_paragraph(item.text, box=(item.x0, item.x1, item.top, item.bottom))
+    doc = builder.build()
+    hidden = [(i + 1, "".join(p.hidden)) for i, p in enumerate(pages) if "".join(p.hidden).strip()]
+    if hidden:
+        doc.ingest_findings.append(_hidden_text_finding(doc, hidden))
+    return recover(doc)
+
+
+def _hidden_text_finding(doc: Document, hidden: list[tuple[int, str]]):
+    from ..findings import make_finding
+
+    pages = "、".join(str(n) for n, _ in hidden)
+    sample = "；".join(text[:30] for _, text in hidden[:3])
+    finding = make_finding(
+        doc, category="boilerplate", severity="info", source="ingest", rule="layout.outside_page",
+        title="页面可见区域外的文字未审核",
+        detail=f"第{pages}页有位于页面可见区域之外的文字（阅读时看不到），已略去不审：{sample}"
+               f" / text outside the visible page box was left out",
+        suggestion="确认这些隐藏文字是否应出现在报告中；如是排版错误，请调整后重新导出 PDF。",
+    )
+    finding.location.page = hidden[0][0]
+    return finding
 
 
 def _continues(previous: _Table, table: _Table) -> bool:
@@ -342,31 +372,6 @@ def _continues(previous: _Table, table: _Table) -> bool:
     if previous.columns != table.columns or not table.rows:
         return False
     return [fold(c) for c in table.rows[0]] != [fold(c) for c in previous.rows[0]]
-
-
-@dataclass
-class _Layout:
-    left: float  # left margin of body text
-    right: float  # right margin of body text
-    size: float  # typical line height
-    gap: float | None  # white space between two lines of one paragraph, when known
-
-
-def _layout(pages: list[_Page]) -> _Layout:
-    lines = [it for p in pages for it in p.items if isinstance(it, _Line)]
-    if not lines:
-        return _Layout(0.0, 0.0, 10.0, None)
-    layout = _Layout(_percentile([ln.x0 for ln in lines], 0.05), _percentile([ln.x1 for ln in lines], 0.95),
-                     statistics.median(ln.size for ln in lines), None)
-    # Lines that surely run on (full, mid-sentence) show the gap inside a paragraph.
-    gaps = []
-    for page in pages:
-        for a, b in zip(page.items, page.items[1:]):
-            if isinstance(a, _Line) and isinstance(b, _Line) and _joins(a, b, layout, new_page=False):
-                gaps.append(round((b.top - a.bottom) * 2) / 2)
-    if len(gaps) >= 3:
-        layout.gap = statistics.mode(gaps)
-    return layout
 
 
 _NUMBER_LIKE = re.compile(r"^[\d.,%‰≥≤<>=+\-]+$")
@@ -385,45 +390,6 @@ def _stitch(previous: _Table, table: _Table) -> None:
         rows = rows[1:]
     previous.rows.extend(rows)
     previous.bottom = table.bottom
-
-
-def _joins(line: _Line, nxt: _Line, layout: _Layout, new_page: bool) -> bool:
-    """Whether `nxt` goes on the paragraph that `line` ends: `line` runs to the right
-    margin, and `nxt` is neither a heading, nor indented, nor far below. A line that ends
-    a sentence runs on only when nothing (extra space, indent) marks a new paragraph."""
-    if HEADING_RE.match(nxt.text):
-        return False
-    left, right, size = layout.left, layout.right, layout.size
-    if line.text.endswith(_TERMINAL):
-        if new_page or layout.gap is None or nxt.top - line.bottom > layout.gap + 0.75:
-            return False
-    # Left-aligned Chinese text ends a few characters short of the margin (line-break
-    # rules keep punctuation with its neighbours), and a word or number that does not
-    # fit moves to the next line whole.
-    lead = _LEADING_WORD.match(nxt.text)
-    allowance = size * (4.0 + (0.6 * len(lead.group()) if lead else 0.0))
-    if line.x1 < right - allowance:
-        return False
-    if nxt.x0 > left + 1.5 * size:
-        return False
-    if not new_page and nxt.top - line.bottom > 2.0 * size:
-        return False
-    return True
-
-
-def _join_lines(lines: list[_Line]) -> str:
-    text = lines[0].text
-    for line in lines[1:]:
-        # Latin words wrapped at a line end keep a space; Chinese text runs on.
-        if _ASCII_WORD.match(text[-1:]) and _ASCII_WORD.match(line.text[:1]):
-            text += " "
-        text += line.text
-    return strip_cjk_spaces(text)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:

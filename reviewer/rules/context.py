@@ -53,7 +53,8 @@ class RuleContext:
 
     @cached_property
     def folded_text(self) -> str:
-        return fold(self.doc.text)
+        # check_text: the document text with web chrome the layout stage dropped blanked.
+        return fold(self.doc.check_text)
 
     @cached_property
     def folded_narrative(self) -> str:
@@ -106,10 +107,11 @@ class RuleContext:
     def folded_body(self) -> str:
         """Folded text without heading lines: evidence is what the body says."""
         parts, pos = [], 0
+        text = self.doc.check_text
         for sec in sorted(self.tree.all(), key=lambda s: s.heading_start):
-            parts.append(self.doc.text[pos:sec.heading_start])
+            parts.append(text[pos:sec.heading_start])
             pos = max(pos, sec.heading_end)
-        parts.append(self.doc.text[pos:])
+        parts.append(text[pos:])
         return fold("\n".join(parts))
 
     def evidence_for(self, rule: SectionRule, text: str | None = None) -> re.Match | None:
@@ -125,7 +127,7 @@ class RuleContext:
 
     def section_body(self, sec) -> str:
         """Folded text of a section without its heading line."""
-        return fold(self.doc.text[sec.heading_end:sec.end])
+        return fold(self.doc.check_text[sec.heading_end:sec.end])
 
     @cached_property
     def is_form_only(self) -> bool:

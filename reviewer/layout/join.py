@@ -1,0 +1,152 @@
+"""Re-joining printed lines into paragraphs, one rule set for every format.
+
+Two signals say a line runs on: geometry where the reader has it (a PDF line that
+reaches the right margin, and a next line that is not indented or far below), and
+otherwise the wrap-width pattern of the text (a hard-wrapped export breaks most lines at
+one width; a line that reaches it and does not end a sentence continues). Headings,
+table rows and sentence ends are never run on across.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from ..sections import HEADING_RE
+from ..textmatch import fold
+
+TERMINAL = tuple("。！？；：…!?;:")
+_LEADING_WORD = re.compile(r"[A-Za-z0-9.,%/+\-]+")
+# Blank lines a hard-wrapped export may put between two printed lines of one paragraph.
+MAX_BLANKS_INSIDE = 3
+
+
+@dataclass
+class Line:
+    """One printed line (or one source paragraph) as the layout stage sees it."""
+
+    start: int
+    end: int
+    text: str
+    page: int
+    blanks_before: int = 0  # blank lines between the previous line and this one
+    box: tuple[float, float, float, float] | None = None  # x0, x1, top, bottom
+    indented: bool = False  # starts after white space (a first-line indent)
+
+    @property
+    def folded_len(self) -> int:
+        return len(fold(self.text))
+
+
+def wrap_width(lines: list[Line]) -> int:
+    """The width at which a hard-wrapped text breaks lines (0 when it does not)."""
+    lengths = [n for n in (ln.folded_len for ln in lines) if n >= 12]
+    if len(lengths) < 10:
+        return 0
+    mode = statistics.mode(lengths)
+    share = sum(1 for n in lengths if abs(n - mode) <= 2) / len(lengths)
+    # Real page widths hold 18+ characters; a mode below that is just short lines.
+    return mode if share >= 0.25 and 18 <= mode <= 60 else 0
+
+
+def indents_paragraphs(lines: list[Line], width: int) -> bool:
+    """Whether the text marks each paragraph's first line by an indent: lines after a
+    sentence end are mostly indented, lines after a full unfinished line mostly not.
+    Then a full line that ends a sentence still runs on when the next is not indented."""
+    if not width:
+        return False
+    starts = conts = starts_indented = conts_indented = 0
+    for a, b in zip(lines, lines[1:]):
+        body = fold(a.text)
+        if HEADING_RE.match(b.text) or b.blanks_before:
+            continue
+        if body.endswith(TERMINAL):
+            starts += 1
+            starts_indented += b.indented
+        elif len(body) >= width - 3:
+            conts += 1
+            conts_indented += b.indented
+    return starts >= 5 and conts >= 5 and starts_indented >= 0.6 * starts and conts_indented <= 0.2 * conts
+
+
+def runs_on_by_width(line: Line, nxt: Line, width: int, indents: bool = False) -> bool:
+    if not width or nxt.blanks_before > MAX_BLANKS_INSIDE:
+        return False
+    body = fold(line.text)
+    if len(body) < width - 3:
+        return False
+    if body.endswith(TERMINAL) and not (indents and not nxt.indented and not nxt.blanks_before):
+        return False
+    return not HEADING_RE.match(nxt.text)
+
+
+@dataclass
+class Geometry:
+    left: float  # left margin of body text
+    right: float  # right margin of body text
+    size: float  # typical line height
+    gap: float | None  # white space between two lines of one paragraph, when known
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def page_geometry(lines: list[Line]) -> Geometry | None:
+    boxed = [ln for ln in lines if ln.box]
+    if not boxed:
+        return None
+    geo = Geometry(_percentile([ln.box[0] for ln in boxed], 0.05), _percentile([ln.box[1] for ln in boxed], 0.95),
+                   statistics.median(max(ln.box[3] - ln.box[2], 1.0) for ln in boxed), None)
+    # Lines that surely run on (full, mid-sentence) show the gap inside a paragraph.
+    gaps = [round((b.box[2] - a.box[3]) * 2) / 2 for a, b in zip(boxed, boxed[1:])
+            if a.page == b.page and runs_on_by_geometry(a, b, geo)]
+    if len(gaps) >= 3:
+        geo.gap = statistics.mode(gaps)
+    return geo
+
+
+def runs_on_by_geometry(line: Line, nxt: Line, geo: Geometry) -> bool:
+    """`nxt` goes on the paragraph that `line` ends: `line` runs to the right margin, and
+    `nxt` is neither a heading, nor indented, nor far below. A line that ends a sentence
+    runs on only when nothing (extra space, indent) marks a new paragraph."""
+    if HEADING_RE.match(nxt.text):
+        return False
+    new_page = nxt.page != line.page
+    x0, x1, top, bottom = line.box
+    nx0, _, ntop, _ = nxt.box
+    if line.text.endswith(TERMINAL):
+        if new_page or geo.gap is None or ntop - bottom > geo.gap + 0.75:
+            return False
+    # Left-aligned Chinese text ends a few characters short of the margin (line-break
+    # rules keep punctuation with its neighbours), and a word or number that does not
+    # fit moves to the next line whole.
+    lead = _LEADING_WORD.match(nxt.text)
+    allowance = geo.size * (4.0 + (0.6 * len(lead.group()) if lead else 0.0))
+    if x1 < geo.right - allowance:
+        return False
+    if nx0 > geo.left + 1.5 * geo.size:
+        return False
+    if not new_page and ntop - bottom > 2.0 * geo.size:
+        return False
+    return True
+
+
+def join_runs(lines: list[Line], stops: set[int], width: int, geo: Geometry | None) -> list[list[Line]]:
+    """Group consecutive lines into paragraphs. `stops` holds indexes of lines that may
+    never be run on to (a table or dropped chrome came between)."""
+    groups: list[list[Line]] = []
+    indents = indents_paragraphs([ln for ln in lines if not ln.box], width)
+    for i, line in enumerate(lines):
+        if groups and i not in stops:
+            prev = groups[-1][-1]
+            if prev.box and line.box and geo is not None:
+                joined = runs_on_by_geometry(prev, line, geo)
+            else:
+                joined = runs_on_by_width(prev, line, width, indents)
+            if joined:
+                groups[-1].append(line)
+                continue
+        groups.append([line])
+    return groups

@@ -1,0 +1,424 @@
+"""Tables recovered from text lines: rows separated by "|" or by spaces under a header
+line, score forms written one value per line under a header, and rows whose cells lost
+their separators (a whole form on one line) split by the header's column roles.
+
+Every rule reads a list of `Line`s and returns `TextTable`s: which lines (or which part
+of one line) the table covers, and its rows as cells pointing into the document text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Cell
+from ..sections import HEADING_RE
+from ..textmatch import FoldedText, fold
+from .header import HEADER_HINT_RE, NAME_ROLES, NUMERIC_ROLES, header_runs, is_header, role_of, whole_line_roles
+from .join import Line
+from .values import split_values
+
+_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_NUMERIC_CELL = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—/／]+)$")
+_PLAIN_NUMBER_CELL = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?|[-—/／]+)$")
+_TOTAL = re.compile(r"^(总分|合计|总计|总得分|小计)")
+_SENTENCE_END = re.compile(r"[。；;！？!?]$")
+_LEVEL1 = re.compile(r"(?:产出|效益|满意度|投入|过程|决策|管理|履职|效果)指标(?:\(\d+(?:\.\d+)?分\))?")
+_LEVEL2 = re.compile(r"(?:(?:数量|质量|时效|成本|经济成本|社会成本|生态环境成本|经济效益|社会效益|生态效益|"
+                     r"可持续影响|服务对象满意度|满意度)指标)+")
+
+
+@dataclass
+class TextTable:
+    first: int  # index of the first line it covers
+    last: int  # index of the last line it covers
+    start: int  # document span
+    end: int
+    rows: list[list[Cell]]
+    origin: str  # which rule recovered it
+
+
+def _cell(start: int, end: int, text: str, row: int, col: int) -> Cell:
+    return Cell(start, end, row, col, text)
+
+
+def _renumber(rows: list[list[Cell]]) -> list[list[Cell]]:
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            cell.row, cell.col = r, c
+    return rows
+
+
+# --- (a) rows separated by "|" -------------------------------------------------------
+
+_PIPE = re.compile(r"[|｜]")
+
+
+def _pipe_cells(line: Line) -> list[Cell]:
+    cells, pos = [], 0
+    parts = _PIPE.split(line.text)
+    for k, part in enumerate(parts):
+        lead = len(part) - len(part.lstrip())
+        value = part.strip()
+        s = line.start + pos + lead
+        # Border pipes at the ends of a row hold no cell.
+        if not ((k == 0 or k == len(parts) - 1) and not value):
+            cells.append(_cell(s, s + len(value), value, 0, 0))
+        pos += len(part) + 1
+    return cells
+
+
+def _pipe_table(lines: list[Line], i: int) -> TextTable | None:
+    j = i
+    while j < len(lines) and len(_PIPE.findall(lines[j].text)) >= 2 and (j == i or lines[j].blanks_before <= 1):
+        j += 1
+    if j - i < 2:
+        return None
+    rows = [_pipe_cells(ln) for ln in lines[i:j]]
+    rows = [r for r in rows if any(c.text for c in r)]
+    return TextTable(i, j - 1, lines[i].start, lines[j - 1].end, _renumber(rows), "text:pipe")
+
+
+# --- (a) space-separated score rows under a header line ---------------------------
+
+
+def _space_header(line: Line) -> list[str] | None:
+    tokens = line.text.split()
+    if len(tokens) < 4:
+        return None
+    roles = [whole_line_roles(fold(t)) for t in tokens]
+    known = sum(1 for r in roles if r and len(r) == 1)
+    if known < len(tokens) - 1 or not is_header([r[0] for r in roles if r]):
+        return None
+    return tokens
+
+
+def _tokens(line: Line) -> list[tuple[int, int, str]]:
+    return [(line.start + m.start(), line.start + m.end(), m.group()) for m in re.finditer(r"\S+", line.text)]
+
+
+def _is_level1_line(line: Line) -> bool:
+    body = fold(line.text)
+    return body.endswith("指标") and len(body) <= 8
+
+
+def _space_table(lines: list[Line], i: int, text: str) -> TextTable | None:
+    """A header line, then for each indicator its name (one or more lines, possibly
+    after hierarchy lines) and a line of values ending in the weight and score."""
+    header_tokens = _space_header(lines[i])
+    if not header_tokens:
+        return None
+    n_names = sum(1 for t in header_tokens if (whole_line_roles(fold(t)) or ["?"])[0] in NAME_ROLES)
+    n_values = len(header_tokens) - n_names
+    header = lines[i]
+    rows: list[list[Cell]] = [[_cell(s, e, t, 0, 0) for s, e, t in _tokens(header)]]
+    pending: list[int] = []
+    j = i + 1
+    last = i
+    level1: Line | None = None
+    while j < len(lines):
+        ln = lines[j]
+        if ln.blanks_before > 3 or HEADING_RE.match(ln.text) and not pending:
+            break
+        tokens = ln.text.split()
+        total_row = bool(tokens) and _TOTAL.match(tokens[0]) is not None
+        values_line = len(tokens) >= n_values and all(_NUMBER.match(t) for t in tokens[-2:])
+        if total_row or values_line:
+            spans = _tokens(ln)
+            values = spans[1:] if total_row else spans[-n_values:]
+            lead = spans[: len(spans) - len(values)]
+            cells: list[Cell] = []
+            hierarchy = [lines[k] for k in pending]
+            name_lines: list[Line] = []
+            if not lead and hierarchy:
+                # The indicator name is the last line, plus the full lines it wraps from.
+                name_lines = [hierarchy.pop()]
+                while hierarchy and len(fold(hierarchy[-1].text)) >= 9 and not _is_level1_line(hierarchy[-1]):
+                    name_lines.insert(0, hierarchy.pop())
+            for h in hierarchy:
+                if _is_level1_line(h):
+                    level1 = h
+            if level1 is not None and not total_row:
+                cells.append(_cell(level1.start, level1.end, level1.text, 0, 0))
+            if name_lines:
+                ns, ne = name_lines[0].start, name_lines[-1].end
+                cells.append(_cell(ns, ne, text[ns:ne], 0, 0))
+            cells += [_cell(s, e, t, 0, 0) for s, e, t in lead + values]
+            rows.append(cells)
+            pending = []
+            last = j
+            j += 1
+            if total_row:
+                break
+            continue
+        if len(pending) > 12:
+            break
+        pending.append(j)
+        j += 1
+    if len(rows) < 2:
+        return None
+    return TextTable(i, last, header.start, lines[last].end, _renumber(rows), "text:spaces")
+
+
+# --- (b) one value per line under a header written one name per line ----------------
+
+
+def _value_fits(role: str, folded: str) -> bool:
+    if role == "rate":
+        return bool(_NUMERIC_CELL.match(folded))
+    if role in NUMERIC_ROLES:
+        return bool(_PLAIN_NUMBER_CELL.match(folded))
+    # Targets and actual values: a figure or a short qualitative word.
+    return 0 < len(folded) <= 20 and not _SENTENCE_END.search(folded)
+
+
+def _column_header(lines: list[Line], i: int) -> tuple[list[str], int] | None:
+    roles: list[str] = []
+    j = i
+    while j < len(lines) and (j == i or lines[j].blanks_before <= 1):
+        line_roles = whole_line_roles(fold(lines[j].text))
+        if not line_roles:
+            break
+        roles += line_roles
+        j += 1
+    if j - i < 3 or not is_header(roles):
+        return None
+    return roles, j
+
+
+def _column_table(lines: list[Line], i: int) -> TextTable | None:
+    found = _column_header(lines, i)
+    if not found:
+        return None
+    roles, j = found
+    value_roles = [r for r in roles if r not in NAME_ROLES]
+    # A row ends with its last numeric column; text columns after it (偏差原因) may be empty.
+    last_numeric = max((k for k, r in enumerate(value_roles) if r in NUMERIC_ROLES), default=-1)
+    required = value_roles[: last_numeric + 1]
+    trailing = value_roles[last_numeric + 1:]
+    m = len(required)
+    header_cells = [_cell(ln.start, ln.end, ln.text, 0, 0) for ln in lines[i:j]]
+    rows: list[list[Cell]] = [header_cells]
+    buffer: list[Line] = []
+    last = j - 1
+    while j < len(lines):
+        ln = lines[j]
+        folded = fold(ln.text)
+        if ln.blanks_before > 2 or (not buffer and (HEADING_RE.match(ln.text) or len(folded) > 60)):
+            break
+        buffer.append(ln)
+        j += 1
+        tail = buffer[-m:]
+        if len(buffer) >= m and all(_value_fits(r, fold(x.text)) for r, x in zip(required, tail)) \
+                and not _NUMERIC_CELL.match(fold(buffer[0].text)):
+            names = buffer[:-m]
+            if len(names) > 4:
+                break
+            cells = [_cell(x.start, x.end, x.text, 0, 0) for x in buffer]
+            # An optional text column after the figures: a reason, or a dash for none.
+            if trailing and j < len(lines):
+                nxt = fold(lines[j].text)
+                if nxt in ("无", "/", "-", "—", "——") or re.search(r"原因|因为|由于|^已|^未", nxt):
+                    cells.append(_cell(lines[j].start, lines[j].end, lines[j].text, 0, 0))
+                    j += 1
+            rows.append(cells)
+            last = j - 1
+            buffer = []
+            continue
+        if _TOTAL.match(folded) and len(buffer) == 1:
+            continue
+        if len(buffer) > m + 4:
+            break
+    if len(rows) < 2:
+        return None
+    return TextTable(i, last, lines[i].start, lines[last].end, _renumber(rows), "text:columns")
+
+
+# --- (c) cells that lost their separators ---------------------------------------------
+
+
+def _name_cells(line: Line, ft: FoldedText, fs: int, fe: int, n_levels: int) -> list[Cell]:
+    """An indicator name, split into its level prefixes (产出指标(70分) 数量指标 …) when
+    the header has a column for each level; a level the row leaves out is an empty cell."""
+    folded = ft.folded
+    parts: list[tuple[int, int]] = []
+    if n_levels >= 3:
+        m1 = _LEVEL1.match(folded, fs, fe)
+        p = m1.end() if m1 else fs
+        m2 = _LEVEL2.match(folded, p, fe)
+        q = m2.end() if m2 else p
+        parts = [(fs, p), (p, q), (q, fe)]
+    else:
+        parts = [(fs, fe)]
+    cells = []
+    for a, b in parts:
+        if a < b:
+            s, e = ft.span(a, b)
+        else:
+            s = e = ft.origin[a] if a < len(ft.origin) else ft.length
+        cells.append(_cell(line.start + s, line.start + e, line.text[s:e], 0, 0))
+    return cells
+
+
+_NAME_STOP = re.compile(r"[\d≥≤<>]")
+
+
+def _name_end(folded: str, pos: int) -> int:
+    """Where an indicator name ends: at the first figure not inside brackets."""
+    depth = 0
+    i = pos
+    while i < len(folded):
+        ch = folded[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+        elif depth == 0 and _NAME_STOP.match(ch):
+            return i
+        i += 1
+    return i
+
+
+def _digits_end(folded: str, pos: int) -> int:
+    while pos < len(folded) and (folded[pos].isdigit() or folded[pos] == "." and folded[pos + 1:pos + 2].isdigit()):
+        pos += 1
+    return pos
+
+
+def _total_row(line: Line, ft: FoldedText, fs: int, fe: int, span) -> list[Cell]:
+    """总分 followed by its figures: "100100" is the weight total and the score total
+    when its halves are equal, else one figure."""
+    cells = _name_cells(line, ft, fs, fe, 1)
+    end = _digits_end(ft.folded, fe)
+    digits = ft.folded[fe:end]
+    half = len(digits) // 2
+    parts = [(fe, fe + half), (fe + half, end)] if digits and len(digits) % 2 == 0 \
+        and digits[:half] == digits[half:] else [(fe, end)]
+    for a, b in parts:
+        if a < b:
+            s, e = span(a, b)
+            cells.append(_cell(s, e, line.text[s - line.start:e - line.start], 0, 0))
+    return cells
+
+
+def _aligned(rows: list[list[Cell]], roles: list[str], value_roles: list[str]) -> list[list[Cell]]:
+    """Put each row's cells under the header column of their role (a column the row
+    does not fill gets an empty cell), so column k of every row means header k. A
+    header without a label column gets an empty one in front for the row labels."""
+    header = rows[0]
+    if not any(r in NAME_ROLES for r in roles):
+        roles = ["label"] + roles
+        header = [_cell(header[0].start, header[0].start, "", 0, 0)] + header
+    name_cols = [k for k, r in enumerate(roles) if r in NAME_ROLES]
+    value_cols: list[int] = []
+    used: set[int] = set()
+    for role in value_roles:
+        k = next(k for k, r in enumerate(roles) if r == role and k not in used)
+        used.add(k)
+        value_cols.append(k)
+    out = [header]
+    for row in rows[1:]:
+        anchor = row[0].start
+        grid = [_cell(anchor, anchor, "", 0, 0) for _ in roles]
+        n_values = len(value_cols) if len(row) > len(value_cols) else 0
+        names, values = (row[:-n_values], row[-n_values:]) if n_values else (row[:1], row[1:])
+        # A total row's label goes under the first name column, an indicator's levels
+        # under the last ones.
+        cols = name_cols[:len(names)] if not n_values else name_cols[-len(names):] if names else []
+        for k, cell in zip(cols, names):
+            grid[k] = cell
+        if n_values:
+            for k, cell in zip(value_cols, values):
+                grid[k] = cell
+        else:  # a total row: its figures go under the weight and score columns
+            cols = [k for k in value_cols if roles[k] in ("weight", "score")] or value_cols
+            for k, cell in zip(cols[-len(values):], values):
+                grid[k] = cell
+        out.append(grid)
+    return out
+
+
+def _glued_tables(line: Line, index: int) -> list[TextTable]:
+    if not HEADER_HINT_RE.search(line.text):
+        return []
+    ft = FoldedText.of(line.text)
+    folded = ft.folded
+    tables = []
+    for run in header_runs(folded):
+        roles = [role_of(m) for m in run]
+        n_names = sum(1 for r in roles if r in {"level1", "level2", "level3"})
+        value_roles = [r for r in roles if r not in NAME_ROLES and r not in ("other", "reason")]
+        last_numeric = max((k for k, r in enumerate(value_roles) if r in NUMERIC_ROLES), default=-1)
+        value_roles = value_roles[: last_numeric + 1]
+        if not value_roles:
+            continue
+
+        def span(a: int, b: int) -> tuple[int, int]:
+            s, e = ft.span(a, b)
+            return line.start + s, line.start + e
+
+        header = []
+        for m in run:
+            s, e = span(m.start(), m.end())
+            header.append(_cell(s, e, line.text[s - line.start:e - line.start], 0, 0))
+        rows = [header]
+        pos = run[-1].end()
+        end = pos
+        while pos < len(folded):
+            name_end = _name_end(folded, pos)
+            if name_end - pos > 60:
+                break
+            lead = len(folded[pos:name_end]) - len(folded[pos:name_end].lstrip(".…"))
+            if _TOTAL.match(folded[pos + lead:name_end]):
+                rows.append(_total_row(line, ft, pos + lead, name_end, span))
+                pos = end = _digits_end(folded, name_end)
+                break
+            split = split_values(value_roles, folded, name_end)
+            if split is None:
+                break
+            spans, after = split
+            cells = _name_cells(line, ft, pos, name_end, n_names) if name_end > pos else []
+            for a, b in spans:
+                s, e = span(a, b)
+                cells.append(_cell(s, e, line.text[s - line.start:e - line.start], 0, 0))
+            rows.append(cells)
+            pos = end = after
+        rows = _aligned(rows, roles, value_roles)
+        hs = rows[0][0].start
+        if len(rows) >= 2 or len(run) >= 5:
+            tables.append(TextTable(index, index, hs, span(end - 1, end)[1],
+                                    _renumber(rows), "text:glued"))
+    return tables
+
+
+# --- all rules -----------------------------------------------------------------------
+
+
+# Figures that lost their integer digits (".32.06.5" for "1234.32 1200.06 …"): the
+# flattening dropped characters, so glued digit runs cannot be split reliably.
+_LOST_DIGITS = re.compile(r"(?<![\d.])\.\d{1,2}\.\d")
+
+
+def find_tables(lines: list[Line], text: str) -> list[TextTable]:
+    """Tables in reading order; no two cover the same line (a line may hold several
+    glued tables side by side). Where the text shows lost digits, glued tables keep only
+    their header row: their cells are known, their figures are not."""
+    lost_digits = any(_LOST_DIGITS.search(ln.text) for ln in lines)
+    found: list[TextTable] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        table = _pipe_table(lines, i) or _space_table(lines, i, text) or _column_table(lines, i)
+        if table:
+            found.append(table)
+            i = table.last + 1
+            continue
+        if len(fold(line.text)) >= 30:
+            for table in _glued_tables(line, i):
+                if lost_digits and len(table.rows) > 1:
+                    header = table.rows[0]
+                    table.rows = [header]
+                    table.start = min(c.start for c in header if c.text)
+                    table.end = max(c.end for c in header)
+                found.append(table)
+        i += 1
+    return found

@@ -1,0 +1,109 @@
+"""Tables recovered from text: each rule with shapes it must read and shapes it must leave."""
+import pytest
+
+from reviewer.ingest.txt import parse_txt
+from reviewer.layout.values import split_values
+
+
+def tables_of(text: str):
+    doc = parse_txt(text, "t.txt")
+    for t in doc.tables:
+        assert t.inferred and doc.text[t.start:t.end] == t.text
+        for c in t.cells():
+            assert doc.text[c.start:c.end] == c.text
+    return doc, [[[c.text for c in row] for row in t.rows] for t in doc.tables]
+
+
+def test_pipe_rows():
+    _, tables = tables_of("说明如下。\n| 项目 | 预算数 | 执行数 |\n| 办公费 | 10 | 9 |\n| 合计 | 10 | 9 |\n结论。\n")
+    assert tables == [[["项目", "预算数", "执行数"], ["办公费", "10", "9"], ["合计", "10", "9"]]]
+
+
+@pytest.mark.parametrize("text", [
+    "只有一行 | 用竖线 | 隔开的文字。\n下一段。\n",
+    "a|b\n",
+])
+def test_single_pipe_line_is_not_a_table(text):
+    assert tables_of(text)[1] == []
+
+
+def test_one_value_per_line_score_form():
+    text = "\n".join([
+        "一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分",
+        "产出指标", "数量指标", "培训人次", "≥500人次", "520人次", "20", "20",
+        "满意度", "≥90%", "85%", "10", "8",
+        "效益指标", "社会效益指标", "群众知晓度", "显著提升", "显著提升", "10", "10",
+    ]) + "\n"
+    _, tables = tables_of(text)
+    [table] = tables
+    assert table[0] == ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"]
+    assert table[1] == ["产出指标", "数量指标", "培训人次", "≥500人次", "520人次", "20", "20"]
+    assert table[2] == ["满意度", "≥90%", "85%", "10", "8"]
+    assert table[3][-4:] == ["显著提升", "显著提升", "10", "10"]
+
+
+def test_one_value_per_line_funds_block():
+    text = "\n".join(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+                      "年度资金总额", "100", "120", "108", "10", "90%", "9"]) + "\n"
+    _, tables = tables_of(text)
+    assert tables == [[["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                       ["年度资金总额", "100", "120", "108", "10", "90%", "9"]]]
+
+
+@pytest.mark.parametrize("text", [
+    # Column names in a list of duties, with no values under them.
+    "一级指标\n二级指标\n三级指标\n分值\n一、基本情况\n本单位负责全县工作。\n",
+    # Too few names to be a header.
+    "分值\n得分\n10\n10\n",
+])
+def test_column_names_without_rows_are_not_a_table(text):
+    assert tables_of(text)[1] == []
+
+
+def test_space_separated_score_rows():
+    text = ("一级指标 二级指标 三级指标 指标值 完成值 分值 得分\n产出指标\n数量指标\n培训人次 ≥500 520 20 20\n"
+            "总分 100 95\n")
+    _, tables = tables_of(text)
+    [table] = tables
+    assert table[1][-5:] == ["培训人次", "≥500", "520", "20", "20"]
+    assert table[-1] == ["总分", "100", "95"]
+
+
+def test_glued_form_on_one_line():
+    text = ("附件:绩效自评表一级指标二级指标三级指标分值年度指标值全年实际值得分偏差原因"
+            "产出指标(60分)数量指标培训人次20≥500人次520人次20质量指标合格率20100%98%19"
+            "满意度指标(10分)服务对象满意度指标群众满意度10≥90%≥90%10总分5049注:本表由单位填写。\n")
+    doc, tables = tables_of(text)
+    [table] = tables
+    assert table[0][:3] == ["一级指标", "二级指标", "三级指标"]
+    assert table[1] == ["产出指标(60分)", "数量指标", "培训人次", "20", "≥500人次", "520人次", "20", ""]
+    assert table[2] == ["", "质量指标", "合格率", "20", "100%", "98%", "19", ""]
+    assert table[3][3:7] == ["10", "≥90%", "≥90%", "10"]
+    # The note after the form and the text before it stay paragraphs.
+    assert [p.text for p in doc.paragraphs] == ["附件:绩效自评表", "注:本表由单位填写。"]
+
+
+def test_glued_names_in_prose_are_not_a_table():
+    text = "本次评价设置一级指标、二级指标和三级指标，分值和得分按办法确定，年度指标值以批复为准。\n"
+    assert tables_of(text)[1] == []
+
+
+@pytest.mark.parametrize("roles,text,expected", [
+    (["weight", "target", "actual_value", "score"], "10≥266米≥266米10", ["10", "≥266米", "≥266米", "10"]),
+    (["weight", "target", "actual_value", "score"], "20100%100%20", ["20", "100%", "100%", "20"]),
+    (["weight", "target", "actual_value", "score"], "1020万元20万元10", ["10", "20万元", "20万元", "10"]),
+    (["weight", "target", "actual_value", "score"], "10显著提升显著提升10", ["10", "显著提升", "显著提升", "10"]),
+    (["budget", "actual", "weight", "rate", "score"], "202010100.00%10", ["20", "20", "10", "100.00%", "10"]),
+    (["target", "weight", "actual_value", "score"], "901010010", ["90", "10", "100", "10"]),
+])
+def test_glued_values_split_by_column_roles(roles, text, expected):
+    spans, end = split_values(roles, text, 0)
+    assert [text[a:b] for a, b in spans] == expected and end == len(text)
+
+
+@pytest.mark.parametrize("roles,text", [
+    (["weight", "target", "actual_value", "score"], "年度目标"),  # no figures
+    (["budget", "actual", "weight", "rate", "score"], "10020010050%10"),  # rate ≠ actual ÷ budget
+])
+def test_glued_values_that_do_not_fit(roles, text):
+    assert split_values(roles, text, 0) is None
