@@ -93,7 +93,9 @@ _LIST_MARKER = re.compile(r"其中|主要用于|包括|分别为|分别是|具�
 def _listed_whole(para: Paragraph, part: Figure) -> Figure | None:
     """The amount a list of parts is introduced under ("X万元，主要用于以下方面：A a万元，
     占p%"): the nearest earlier amount of the paragraph followed by a list marker."""
-    before = [f for f in para.figures if f.fend <= part.fstart and f.kind == "amount" and f.in_yuan]
+    # A bracketed amount ("总收入220.80万元（财政拨款收入219.60万元…），其中：") is an aside.
+    before = [f for f in para.figures if f.fend <= part.fstart and f.kind == "amount" and f.in_yuan
+              and not f.in_parens]
     for whole in reversed(before):
         if _LIST_MARKER.search(para.text, whole.fend, part.fstart) and whole.in_yuan > part.in_yuan:
             return whole
