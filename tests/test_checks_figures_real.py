@@ -203,3 +203,34 @@ def test_unit_twin_reported_outside_the_usual_unit():
     doc = doc_from_text("设备购置资金45.80万元，年初预算50万元，基本支出30万元。年末设备购置资金45.80元全部支付。")
     [f] = check_mentions(doc, FigureIndex(doc), None)
     assert (f.rule, f.category, f.stated, f.expected) == ("unit.cross_mention", "unit", "45.80元", "45.80万元")
+
+
+FUNDS_VALID = [
+    "资金情况(万元) 全年预算数(A) 全年执行数(B) 860.50 845.20 其中:中央财政资金 500.00 500.00 "
+    "省级财政资金 260.50 250.20 县级财政资金 100.00 95.00 年度资金总额",
+    # 12 sources rounded to 0.01 may drift by up to 0.06 in all
+    "全年预算数 全年执行数 120.04 120.04 其中: " + " ".join(f"来源{i} 10.003 10.003" for i in range(12))
+    + " 资金总额",
+    "预算数 执行数 100 90 合计",  # no 其中 sources: nothing to add up
+]
+FUNDS_INVALID = [
+    ("资金情况(万元) 全年预算数(A) 全年执行数(B) 860.50 845.20 其中:中央财政资金 500.00 500.00 "
+     "省级财政资金 260.50 250.20 县级财政资金 100.10 95.00 年度资金总额", "860.50", "860.60"),
+    ("全年预算数（A） 全年执行数（B） 300.00 280.00 其中：财政拨款 200.00 190.00 其他资金 (含上年 结转) 100.00 "
+     "80.00 年度资金总额", "280.00", "270.00"),
+]
+
+
+@pytest.mark.parametrize("text", FUNDS_VALID)
+def test_funds_text_valid(text):
+    from reviewer.checks.funds_text import check_funds_text
+
+    assert check_funds_text(doc_from_text(text)) == []
+
+
+@pytest.mark.parametrize("text,quote,expected", FUNDS_INVALID)
+def test_funds_text_invalid(text, quote, expected):
+    from reviewer.checks.funds_text import check_funds_text
+
+    [f] = check_funds_text(doc_from_text(text))
+    assert (f.rule, f.quote, f.expected) == ("arithmetic.funds_sources", quote, expected)

@@ -19,6 +19,7 @@ def run_prepass(doc: Document) -> list[Finding]:
     from .rates import check_rates
     from .shares import check_shares
     from .staffing import check_staffing
+    from .funds_text import check_funds_text
     from .indicator_quality import check_indicator_quality
     from .indicators import check_indicators
     from .targets import check_targets
@@ -38,6 +39,7 @@ def run_prepass(doc: Document) -> list[Finding]:
         ("units", lambda: check_units(doc, index)),
         ("indicators", lambda: check_indicators(doc)),
         ("indicator_quality", lambda: check_indicator_quality(doc)),
+        ("funds_text", lambda: check_funds_text(doc)),
         ("mentions", lambda: check_mentions(doc, index, detect_year(doc))),
         ("tables", lambda: check_tables(doc)),
         ("text_vs_tables", lambda: check_text_against_tables(doc)),
