@@ -655,7 +655,7 @@ _NOTE_PAIR = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:指标)?\s*[为：:]?\s*(\d+
 def stated_level1_weights(doc: Document) -> dict[str, tuple[Decimal, tuple[int, int]]]:
     """First-level weights a report's note sets ("一级指标分值统一设置为：投入指标 15 分、…")."""
     out: dict[str, tuple[Decimal, tuple[int, int]]] = {}
-    for m in _NOTE_SENTENCE.finditer(doc.text):
+    for m in _NOTE_SENTENCE.finditer(doc.check_text):
         body = m.group()
         for p in _NOTE_PAIR.finditer(body):
             key = re.sub(r"^(?:为|设置为|设为|统一|分别|：|:)+", "", fold(p.group(1)))
@@ -844,7 +844,7 @@ def text_total_mentions(doc: Document) -> list[TotalMention]:
     table_spans = [(b.start, b.end) for b in doc.tables]
     project_report = detect_kind(doc) == "project"
     out: list[TotalMention] = []
-    for m in _TEXT_TOTAL.finditer(doc.text):
+    for m in _TEXT_TOTAL.finditer(doc.check_text):
         if any(s <= m.start() < e for s, e in table_spans):
             continue
         before = doc.text[max(0, m.start() - 6):m.start()]

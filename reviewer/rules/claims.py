@@ -57,7 +57,7 @@ def admitted_problem(ctx: RuleContext) -> str | None:
             first_measures = next((c for c in sec.children
                                    if any(fold(x) in fold(c.title) for x in measures.synonyms)), None)
             if first_measures is not None:
-                body = fold(ctx.doc.text[sec.heading_end:first_measures.start])
+                body = fold(ctx.doc.check_text[sec.heading_end:first_measures.start])
         body = re.sub(r"^[。.,:：]", "", body)
         if len(body) >= 4 and not NEGATED_PROBLEMS.match(body):
             return re.split(r"[。;]", body)[0][:40]
@@ -159,7 +159,7 @@ def _vague_completion(ctx: RuleContext) -> None:
         if not m:
             continue
         sec = ctx.tree.at(sentence.start)
-        scope = fold(ctx.doc.text[sec.start:sec.end]) if sec else fold(sentence.block.text)
+        scope = fold(ctx.doc.check_text[sec.start:sec.end]) if sec else fold(sentence.block.text)
         if has_figure(scope):
             continue
         ctx.add(category="unsupported_claim", rule=rule, title="“圆满完成”缺少数据支撑",

@@ -84,12 +84,12 @@ def duties_text(ctx: RuleContext) -> str:
     parts = []
     for sec, title in ctx.headings:
         if DUTIES_TITLE.search(title):
-            parts.append(fold(ctx.doc.text[sec.start:sec.end]))
+            parts.append(fold(ctx.doc.check_text[sec.start:sec.end]))
     if not parts:
         # No such heading: the opening of the report is where units describe themselves.
         top = ctx.tree.root.children
         end = top[1].start if len(top) > 1 else min(len(ctx.doc.text), 3000)
-        parts.append(fold(ctx.doc.text[:end]))
+        parts.append(fold(ctx.doc.check_text[:end]))
     return "".join(parts)
 
 
