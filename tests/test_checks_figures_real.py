@@ -234,3 +234,12 @@ def test_funds_text_invalid(text, quote, expected):
 
     [f] = check_funds_text(doc_from_text(text))
     assert (f.rule, f.quote, f.expected) == ("arithmetic.funds_sources", quote, expected)
+
+
+def test_small_yuan_amount_twinned_with_a_wan_amount_under_another_name():
+    from reviewer.checks.mentions import check_mentions
+
+    doc = doc_from_text("全年一般公共预算支出为126.35万元，基本支出98.20万元，项目支出28.15万元。"
+                        "财政拨款收入126.35元，全部用于本部门支出。")
+    [f] = check_mentions(doc, FigureIndex(doc), None)
+    assert (f.rule, f.stated, f.expected, f.severity) == ("unit.cross_mention", "126.35元", "126.35万元", "warning")

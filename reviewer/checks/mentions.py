@@ -87,6 +87,7 @@ def check_unit_twins(doc: Document, index: FigureIndex, named: set[int]) -> list
             seen.setdefault((label, f.num_text), []).append((para, f))
     usual = index.dominant_amount_unit
     out: list[Finding] = []
+    reported: set[int] = set()
     for (label, _), mentions in seen.items():
         units = {f.unit for _, f in mentions}
         if len(units) < 2:
@@ -95,6 +96,7 @@ def check_unit_twins(doc: Document, index: FigureIndex, named: set[int]) -> list
             if f.unit == usual:
                 continue
             other = next(g for _, g in mentions if g.unit != f.unit)
+            reported.add(f.start)
             out.append(prepass_finding(
                 doc, category="unit", rule="unit.cross_mention", title=f"{label}的计量单位疑误",
                 detail=f"此处{label}为{f.shown()}，另处为{other.shown()}；数字相同而单位不同，"
@@ -103,6 +105,39 @@ def check_unit_twins(doc: Document, index: FigureIndex, named: set[int]) -> list
                 expected=f"{f.num_text}{other.unit}", severity="warning",
                 suggestion=f"核对{label}的单位，前后保持一致。",
             ))
+    if usual == "万元":
+        out.extend(_small_yuan_twins(doc, index, reported))
+    return out
+
+
+_PER_UNIT = re.compile(r"人均|户均|每|标准|单价|均价|定额")
+
+
+def _small_yuan_twins(doc: Document, index: FigureIndex, skip: set[int]) -> list[Finding]:
+    """In a report kept in 万元, an amount in 元 under 10,000 whose digits are exactly those
+    of an amount stated in 万元 elsewhere ("1.7元" beside "1.7万元"), though under another
+    name: digits this specific rarely coincide, so the 元 is a slip (said as 请核实)."""
+    in_wan: dict[str, Figure] = {}
+    for _, f in index.figures():
+        if f.kind == "amount" and f.unit == "万元":
+            in_wan.setdefault(f.num_text, f)
+    out: list[Finding] = []
+    for para, f in index.figures():
+        if f.kind != "amount" or f.unit != "元" or f.start in skip or f.value >= 10000:
+            continue
+        if _PER_UNIT.search(f.label) or para.text[f.fend:f.fend + 1] == "/":
+            continue  # per-head standards are in 元 by nature
+        specific = "." in f.num_text or len(f.num_text.replace(",", "")) >= 3
+        twin = in_wan.get(f.num_text)
+        if twin is None or not specific:
+            continue
+        out.append(prepass_finding(
+            doc, category="unit", rule="unit.cross_mention", title="金额单位疑误",
+            detail=f"此处为{f.shown()}，报告金额均以万元计，且另处有{twin.label}{twin.shown()}；"
+                   f"数字相同而单位相差10⁴倍，请核实。",
+            span=para.span(para.clause_start(f.fstart), f.fend), stated=f.shown(),
+            expected=f"{f.num_text}万元", severity="warning", suggestion="核对金额单位（元/万元）。",
+        ))
     return out
 
 
@@ -145,4 +180,12 @@ def check_mentions(doc: Document, index: FigureIndex, report_year: int | None) -
                 span=span, stated=f.shown(), expected=first.shown(), severity="warning",
                 suggestion=f"核对{name}，全文保持一致。",
             ))
-    return out
+    # The named-quantity check and the twin check may both see one slip: report it once.
+    seen_spans: set[tuple[str, int | None]] = set()
+    unique = []
+    for f in out:
+        key = (f.rule, f.location.start)
+        if key not in seen_spans:
+            seen_spans.add(key)
+            unique.append(f)
+    return unique
