@@ -243,3 +243,28 @@ def test_small_yuan_amount_twinned_with_a_wan_amount_under_another_name():
                         "财政拨款收入126.35元，全部用于本部门支出。")
     [f] = check_mentions(doc, FigureIndex(doc), None)
     assert (f.rule, f.stated, f.expected, f.severity) == ("unit.cross_mention", "126.35元", "126.35万元", "warning")
+
+
+EXCESS_VALID = [
+    # a sub-item named beside its parent (its name ends otherwise)
+    "本年收入220.80万元，其中：一般公共服务收入165.78万元、一般行政管理事务6.2万元、社会保障收入55.02万元。",
+    # nesting: one part is the sum of two others
+    "基本支出100.00万元，其中：人员经费80.00万元，工资福利支出60.00万元，公用经费20.00万元。",
+    # rounding of three parts
+    "采购总额为251.25万元，其中：货物采购金额4.79万元、工程采购金额0万元、服务采购金额246.47万元。",
+]
+
+
+@pytest.mark.parametrize("text", EXCESS_VALID)
+def test_breakdown_excess_valid(text):
+    from reviewer.checks.sums import check_sums
+
+    assert run(check_sums, text) == []
+
+
+def test_breakdown_same_level_excess_is_reported():
+    from reviewer.checks.sums import check_sums
+
+    text = "2023年总支出850.00万元，其中：教育支出600.00万元、卫生健康支出200.00万元、住房保障支出100.00万元。"
+    [f] = run(check_sums, text)
+    assert f.rule == "arithmetic.breakdown" and "900.00万元" in f.detail

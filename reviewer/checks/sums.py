@@ -95,10 +95,42 @@ def check_inline(doc: Document, para: Paragraph, out: list[Finding]) -> None:
                 if parts_v < total_v and (best is None or total_v - parts_v < best[0]):
                     best = (total_v - parts_v, t, c)
         if best is None:
+            best = _same_level_excess(totals, cuts)
+        if best is None:
             continue
         _, total, parts = best
         _report_sum(doc, para, total, parts, span=para.span(para.clause_start(total.fstart), parts[-1].fend),
                     rule="arithmetic.breakdown", out=out)
+
+
+def _same_level_excess(totals: list[Figure], cuts: list[list[Figure]]):
+    """Parts that exceed their total and are all of one level: no part is itself a
+    total of others (no one or two parts can be taken out to leave the total), none is
+    larger than the total, and they are few enough to tell. Nesting stays quiet."""
+    total, parts = totals[0], cuts[-1]
+    if not 2 <= len(parts) <= 10:
+        return None
+    # Siblings are named alike (…支出, …支出); a differently named part is another level.
+    endings = {p.label[-1:] for p in parts}
+    if len(endings) != 1 or "" in endings:
+        return None
+    values = [_base(p) for p in parts]
+    whole = _base(total)
+    parts_sum = sum(values)
+    if parts_sum <= whole or max(values) >= whole:
+        return None
+    # Each part rounded to the last digit may add half a unit: that much is no excess.
+    step = AMOUNT_FACTORS.get(total.unit, 1) * Decimal(1).scaleb(-_decimals(parts, total))
+    if parts_sum - whole <= step / 2 * len(parts):
+        return None
+    unit_sum = lambda v: consistent(total.num_text, _in(total, v))  # noqa: E731
+    for i, a in enumerate(values):
+        if unit_sum(parts_sum - a):
+            return None
+        for b in values[i + 1:]:
+            if unit_sum(parts_sum - a - b):
+                return None
+    return parts_sum - whole, total, parts
 
 
 def _totals_before(para: Paragraph, pos: int, sentence_start: int) -> list[Figure]:
