@@ -477,3 +477,23 @@ def test_project_form_with_two_header_rows(exec_score, total, rules):
     doc = table_doc(project_form(exec_score, total))
     assert rules_of(check_score_tables(doc)) == rules
     assert len(score_tables(doc)[0].indicators) == 4
+
+
+def test_grade_read_across_a_printed_line_break(tmp_path):
+    """A DOCX with one paragraph per printed line: "…得分92.5分，评价" / "等级为“良”。"."""
+    import docx
+
+    from reviewer.ingest import load
+
+    body = ("本单位认真开展部门整体支出绩效自评工作，对照年初设定的绩效目标逐项核实完成情况，"
+            "收集整理佐证材料，形成自评结论。经综合评价，本单位自评得分92.5分，评价等级为“良”。"
+            "下一步将针对发现的问题认真整改，进一步提高财政资金使用效益和预算绩效管理水平。") * 2
+    width = 24
+    document = docx.Document()
+    document.add_paragraph("某县水务局2023年度部门整体支出绩效自评报告")
+    for i in range(0, len(body), width):
+        document.add_paragraph(body[i:i + width])
+    path = tmp_path / "lines.docx"
+    document.save(path)
+    grades = [f for f in check_score_tables(load(path)) if f.rule == "score.grade"]
+    assert grades and grades[0].expected == "优" and grades[0].stated == "良"

@@ -24,7 +24,7 @@ from ..document import Block, Cell, Document
 from ..findings import make_finding
 from ..models import Finding
 from ..sections import detect_kind
-from ..textmatch import fold
+from ..textmatch import FoldedText, fold
 from .tolerance import consistent, decimals_of, fmt, severity_of
 
 SOURCE = "prepass"
@@ -856,7 +856,7 @@ def text_total_mentions(doc: Document) -> list[TotalMention]:
         part = _PART_WORDS.search(clause)
         if "指标" in clause or part and not (project_report and part.group() == "项目"):
             continue
-        end = _sentence_end(doc.text, m.end())
+        end = _sentence_end(doc, m.end())
         out.append(TotalMention(Decimal(m.group(2)), m.group(2), (m.start(), m.end()), end))
     # "总分100分，得分97分": a full mark of 100 beside another score in one sentence is not a total.
     drop = set()
@@ -868,16 +868,26 @@ def text_total_mentions(doc: Document) -> list[TotalMention]:
     return [m for m in out if id(m) not in drop]
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    m = re.compile(r"[。；;！!？?\n]").search(text, pos)
-    return m.start() if m else len(text)
+def _sentence_end(doc: Document, pos: int) -> int:
+    """The end of the sentence at `pos`: a sentence mark, or the end of its paragraph
+    (a hard-wrapped paragraph keeps its line breaks, which end nothing)."""
+    block = doc.block_at(pos)
+    limit = block.end if block is not None and block.kind == "paragraph" else None
+    if limit is None:
+        newline = doc.text.find("\n", pos)
+        limit = newline if newline >= 0 else len(doc.text)
+    m = _SENTENCE_MARK.search(doc.text, pos, limit)
+    return m.start() if m else limit
+
+
+_SENTENCE_MARK = re.compile(r"[。；;！!？?]")
 
 
 def _check_grades(doc: Document, mentions: list[TotalMention]) -> list[Finding]:
     out: list[Finding] = []
     for mention in mentions:
-        window = doc.text[mention.span[1]:mention.sentence_end]
-        g = _GRADE.search(window)
+        window = FoldedText.of(doc.text[mention.span[1]:mention.sentence_end])
+        g = _GRADE.search(window.folded)
         if not g:
             continue
         stated = g.group(1)
@@ -885,7 +895,7 @@ def _check_grades(doc: Document, mentions: list[TotalMention]) -> list[Finding]:
         expected = grade_for(mention.value)
         if normal == expected:
             continue
-        end = mention.span[1] + g.end(1)
+        end = mention.span[1] + window.span(g.start(1), g.end(1))[1]
         if doc.text[end:end + 1] in ("”", '"', "」", "』", "’", "'"):
             end += 1
         out.append(_finding(
