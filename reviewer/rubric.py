@@ -41,6 +41,9 @@ class SectionRule(BaseModel):
     # Regular expressions on the folded text (white space removed) that show the part is
     # present even without a heading of its own.
     evidence: list[str] = Field(default_factory=list)
+    # Where evidence counts: "all" the text, or the "narrative" only (a score-table row
+    # named 预决算信息公开性 does not report on disclosure).
+    evidence_scope: Literal["all", "narrative"] = "all"
     description: str = ""
 
     @field_validator("evidence")

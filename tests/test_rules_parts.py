@@ -39,6 +39,10 @@ INVALID = [
      cut(BASE, "七、存在的问题及原因", "八、改进措施"), "part.problems", "问题"),
     ("no disclosure section",
      cut(BASE, "九、绩效自评结果应用和公开情况", "十、其他需要说明的问题"), "part.results_disclosure", "公开"),
+    ("no disclosure section, a score-table row named 信息公开性",
+     cut(BASE, "九、绩效自评结果应用和公开情况", "十、其他需要说明的问题")
+     + "\n\t评价指标\n\t分值\n\t得分\n\n\t预决算信息公开性\n\t5\n\t5\n",
+     "part.results_disclosure", "公开"),
     ("no measures section",
      cut(BASE, "八、改进措施", "九、绩效自评结果应用和公开情况"), "part.measures", "改进措施"),
     ("no score and no grade",

@@ -114,8 +114,17 @@ class RuleContext:
         parts.append(text[pos:])
         return fold("\n".join(parts))
 
+    @cached_property
+    def folded_narrative_body(self) -> str:
+        """Folded paragraphs without heading lines or table cells."""
+        headings = {sec.heading_start for sec in self.tree.all()}
+        return "\n".join(fold(b.text) for b in self.doc.paragraphs if b.start not in headings)
+
     def evidence_for(self, rule: SectionRule, text: str | None = None) -> re.Match | None:
-        hay = self.folded_body if text is None else text
+        if text is None:
+            hay = self.folded_narrative_body if rule.evidence_scope == "narrative" else self.folded_body
+        else:
+            hay = text
         for pattern in rule.evidence:
             m = re.search(pattern, hay)
             if m:
