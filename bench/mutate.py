@@ -607,6 +607,21 @@ def _render_module():
     return module
 
 
+def printed_lines(paragraph: str, width: int) -> list[str]:
+    """A paragraph cut as a page prints it, `width` characters a line, where white space
+    takes no room (text extracted from a PDF keeps spaces the page never showed)."""
+    lines, start, count = [], 0, 0
+    for i, ch in enumerate(paragraph):
+        if ch.isspace():
+            continue
+        if count == width:
+            lines.append(paragraph[start:i])
+            start, count = i, 0
+        count += 1
+    lines.append(paragraph[start:])
+    return [ln for ln in lines if ln.strip()]
+
+
 def render_docx(text: str, out_path: Path, per_line: int = 0) -> None:
     """A DOCX of a report text: paragraphs (re-joined across hard wraps) and real Word tables;
     with per_line > 0 every paragraph is cut into printed lines of that many characters."""
@@ -623,7 +638,7 @@ def render_docx(text: str, out_path: Path, per_line: int = 0) -> None:
         paragraph = rs.unwrap(block.text)
         if not paragraph:
             continue
-        pieces = [paragraph[i:i + per_line] for i in range(0, len(paragraph), per_line)] if per_line else [paragraph]
+        pieces = printed_lines(paragraph, per_line) if per_line else [paragraph]
         for piece in pieces:
             document.add_paragraph(piece)
     document.core_properties.author = "reviewer bench"

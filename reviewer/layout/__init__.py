@@ -116,7 +116,10 @@ def recover(doc: Document) -> Document:
     kept = [(item, stop) for kind, item, stop in out if kind == "line"]
     lines = [ln for ln, _ in kept]
     geo = page_geometry(lines)
-    width = wrap_width([ln for ln in lines if not ln.box])
+    # Boxed (PDF) lines are joined by geometry, and also by their character count when
+    # most break at one count: a PDF printed from a one-line-per-paragraph DOCX breaks at
+    # a count, and digits (half width) leave such lines short of the margin.
+    width = wrap_width([ln for ln in lines if not ln.box]) or wrap_width(lines, strict=True)
     stops = {i for i, (_, stop) in enumerate(kept) if stop}
     paragraphs = [_paragraph_block(doc, group) for group in join_runs(lines, stops, width, geo)]
     tables = [item for kind, item, _ in out if kind == "table"]

@@ -38,12 +38,17 @@ class Line:
         return len(fold(self.text))
 
 
-def wrap_width(lines: list[Line]) -> int:
-    """The width at which a hard-wrapped text breaks lines (0 when it does not)."""
+def wrap_width(lines: list[Line], strict: bool = False) -> int:
+    """The width at which a hard-wrapped text breaks lines (0 when it does not).
+    `strict` asks for most lines to break at exactly one count (lines typeset by width
+    vary with their digits and punctuation, and must not pass)."""
     lengths = [n for n in (ln.folded_len for ln in lines) if n >= 12]
     if len(lengths) < 10:
         return 0
     mode = statistics.mode(lengths)
+    if strict:
+        share = sum(1 for n in lengths if n == mode) / len(lengths)
+        return mode if share >= 0.5 and 18 <= mode <= 60 else 0
     share = sum(1 for n in lengths if abs(n - mode) <= 2) / len(lengths)
     # Real page widths hold 18+ characters; a mode below that is just short lines.
     return mode if share >= 0.25 and 18 <= mode <= 60 else 0
@@ -63,7 +68,7 @@ def indents_paragraphs(lines: list[Line], width: int) -> bool:
         if body.endswith(TERMINAL):
             starts += 1
             starts_indented += b.indented
-        elif len(body) >= width - 3:
+        elif a.folded_len >= width - 3:
             conts += 1
             conts_indented += b.indented
     return starts >= 5 and conts >= 5 and starts_indented >= 0.6 * starts and conts_indented <= 0.2 * conts
@@ -73,7 +78,7 @@ def runs_on_by_width(line: Line, nxt: Line, width: int, indents: bool = False) -
     if not width or nxt.blanks_before > MAX_BLANKS_INSIDE:
         return False
     body = fold(line.text)
-    if len(body) < width - 3:
+    if line.folded_len < width - 3:
         return False
     if body.endswith(TERMINAL) and not (indents and not nxt.indented and not nxt.blanks_before):
         return False
@@ -142,7 +147,7 @@ def join_runs(lines: list[Line], stops: set[int], width: int, geo: Geometry | No
         if groups and i not in stops:
             prev = groups[-1][-1]
             if prev.box and line.box and geo is not None:
-                joined = runs_on_by_geometry(prev, line, geo)
+                joined = runs_on_by_geometry(prev, line, geo) or runs_on_by_width(prev, line, width)
             else:
                 joined = runs_on_by_width(prev, line, width, indents)
             if joined:
