@@ -27,6 +27,7 @@ def test_cn_number(text, value):
     "主要做法：一是加强学习；二是完善制度；三是强化监督。\n",
     # a printed line that ends right after an ordinal (hard-wrapped text keeps its breaks)
     "主要做法：一是加强学习；二是完善制度；三是\n强化监督；四是落实整改责\n任。\n",
+    "主要做法：一是加强学习；二是完善制度；三\n是强化监督；四是落实整改责任。\n",
     # two lists, each in its own paragraph, both starting again at 一是
     "（一）预算管理。一是细化编制；二是严格执行。\n\n（二）资产管理。一是定期盘点；二是规范处置。\n",
     # a list going on into the next paragraph of the same section

@@ -63,8 +63,8 @@ _LABELLED = re.compile(
     rf"^\s*(?P<label>(?:年度)?(?:工作|绩效|履职)?(?:目标|任务)|重点工作|重点任务|措施|问题)\s*"
     rf"(?:(?P<d>\d{{1,2}})(?=\s*[：:、．.]|\s+\S|[\u4e00-\u9fff])|(?P<c>[{_CN}]{{1,3}})(?=\s*[：:、．.]))"
 )
-# A printed line may end right after "四是" (hard-wrapped text keeps its line breaks).
-_ORDINAL = re.compile(rf"(?:^|(?<=[。；;，,：:！!？?、）)”\"\s]))(?P<n>[{_CN}]{{1,3}})是(?=\s*[\u4e00-\u9fff“\"《（(A-Za-z0-9])")
+# A printed line may break inside or right after "四是" (hard-wrapped text keeps its breaks).
+_ORDINAL = re.compile(rf"(?:^|(?<=[。；;，,：:！!？?、）)”\"\s]))(?P<n>[{_CN}]{{1,3}})\s?是(?=\s*[\u4e00-\u9fff“\"《（(A-Za-z0-9])")
 
 
 def _value(token: str) -> int | None:
@@ -238,7 +238,7 @@ def _ordinal_lists(doc: Document) -> list[Finding]:
             span = (block.start + m.start(), block.start + m.end())
             event = tracker.feed(n, span, m.group())
             if event:
-                stated = m.group()
+                stated = "".join(m.group().split())
                 expected = _number_text(event.last + 1, True) + "是"
                 out.append(_finding(doc, event, what="“一是、二是……”列举", stated_token=stated,
                                     expected_token=expected))
