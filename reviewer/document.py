@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal, Optional
 from .textmatch import Matcher
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .textmatch import FoldedText
     from .models import Finding
     from .sections import SectionTree
 
@@ -47,6 +48,14 @@ class Block:
     # Reader geometry of one printed line (PDF: x0, x1, top, bottom), for the layout
     # stage only; None where the format has none.
     box: Optional[tuple[float, float, float, float]] = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def folded(self) -> "FoldedText":
+        """The block's text folded once (NFKC, white space removed) with its offset map:
+        every check that reads folded text shares this one copy."""
+        from .textmatch import FoldedText
+
+        return FoldedText.of(self.text)
 
     @property
     def is_table(self) -> bool:

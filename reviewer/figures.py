@@ -173,7 +173,7 @@ def label_before(text: str, fpos: int) -> str:
 
 
 def extract_paragraph(block: Block) -> Paragraph:
-    folded = FoldedText.of(block.text)
+    folded = block.folded
     para = Paragraph(block, folded)
     text = folded.folded
     depth = _paren_depth_map(text)

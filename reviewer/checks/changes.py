@@ -6,6 +6,7 @@ A change written in 元 that only fits the document's 万元 figures is a unit s
 """
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
@@ -49,8 +50,10 @@ def _close(stated: Figure, value_yuan: Decimal) -> bool:
 
 def check_changes(doc: Document, index: FigureIndex) -> list[Finding]:
     out: list[Finding] = []
-    all_amounts = [f for _, f in index.figures() if f.kind == "amount" and f.in_yuan is not None]
     dominant = index.dominant_amount_unit
+    amounts = [f for _, f in index.figures() if f.kind == "amount" and f.in_yuan is not None]
+    # Sorted once for every unit-slip lookup.
+    all_amounts = _sorted_in(amounts, dominant) if dominant in AMOUNT_FACTORS else ([], [])
     for para in index.paragraphs:
         for m in COMPARE_RE.finditer(para.text):
             _check_one(doc, para, m, out, all_amounts, dominant)
@@ -137,17 +140,32 @@ def _check_pct(doc, pct: Figure, recomputed: Decimal, quote, arithmetic: str, ou
     ))
 
 
+def _sorted_in(amounts: list[Figure], unit: str) -> tuple[list[Decimal], list[Figure]]:
+    """Amounts stated in `unit`, sorted by value, with their values for bisection."""
+    pairs = sorted(((_convert(f, unit), f) for f in amounts if f.unit == unit), key=lambda p: p[0])
+    return [v for v, _ in pairs], [f for _, f in pairs]
+
+
 def _unit_slip(doc, para: Paragraph, delta: Figure, quote, all_amounts, dominant: str, out) -> None:
     """A change in 元 that equals the difference of two stated 万元 amounts (one of them in
-    this paragraph) was written in the wrong unit."""
+    this paragraph) was written in the wrong unit. `all_amounts` is (values, figures) of
+    the amounts stated in the dominant unit, sorted by value."""
     as_dominant = delta.value  # read the number as if written in the dominant unit
     local = [f for f in _amounts(para.figures) if f.unit == dominant]
-    others = [f for f in all_amounts if f.unit == dominant]
+    values, others = all_amounts
+    # b lies at a ± delta, give or take the delta's last digit: look only there.
+    slack = Decimal(1).scaleb(-delta.decimals)
     for a in local:
-        for b in others:
+        av = _convert(a, dominant)
+        candidates = []
+        for centre in (av - as_dominant, av + as_dominant):
+            lo = bisect.bisect_left(values, centre - slack)
+            hi = bisect.bisect_right(values, centre + slack)
+            candidates.extend(others[lo:hi])
+        for b in candidates:
             if a is b:
                 continue
-            diff = abs(_convert(a, dominant) - _convert(b, dominant))
+            diff = abs(av - _convert(b, dominant))
             if diff and consistent(delta.num_text, diff):
                 out.append(prepass_finding(
                     doc, category="unit", rule="unit.change", title="计量单位疑误",

@@ -40,7 +40,7 @@ def _copied_in_tables(tables: list[ScoreTable]) -> list[tuple[int, int, str]]:
 def _copied_in_text(doc: Document) -> list[tuple[int, int, str]]:
     out = []
     for block in doc.paragraphs:
-        folded = FoldedText.of(block.text)
+        folded = block.folded
         for m in _COPIED.finditer(folded.folded):
             s, e = folded.span(m.start(), m.end())
             out.append((block.start + s, block.start + e, m.group(1)))
@@ -70,7 +70,7 @@ def check_declared_weights(doc: Document) -> list[Finding]:
     declared: dict[str, tuple[Decimal, int, int]] = {}
     # Running text only: a recovered score table is judged by scoretable.py's own check.
     for block in doc.paragraphs:
-        folded = FoldedText.of(block.text)
+        folded = block.folded
         for m in _DECLARED.finditer(folded.folded):
             s, e = folded.span(m.start(), m.end())
             start, end = block.start + s, block.start + e

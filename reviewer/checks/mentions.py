@@ -9,6 +9,7 @@ same quantity and are left out.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from ..document import Document
@@ -152,8 +153,13 @@ def check_mentions(doc: Document, index: FigureIndex, report_year: int | None) -
     for name, mentions in groups.items():
         if len(mentions) < 2:
             continue
-        # Majority value: the one most other mentions agree with.
+        # Majority value: the one most other mentions agree with. Most mentions repeat a
+        # value exactly; only the rest are compared one by one (a long report names a
+        # quantity hundreds of times).
+        exact = Counter((g.unit, g.value) for _, g in mentions)
         for para, f in mentions:
+            if exact[(f.unit, f.value)] > 1:
+                continue
             others = [g for _, g in mentions if g is not f]
             if any(_matches(f, g) for g in others):
                 continue

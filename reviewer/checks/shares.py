@@ -7,6 +7,7 @@ reverse) is recomputed against the right base and the wrong base is named.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..document import Document
@@ -58,27 +59,55 @@ def _label_matches(label: str, base: str) -> bool:
 
 
 class _BaseFinder:
+    """Finds the amount a share is taken of. For each base name it indexes once where
+    amounts of that name (by the very name, then by a synonym) are stated, so a lookup
+    is a binary search, not a walk through the document."""
+
     def __init__(self, index: FigureIndex):
         self.paragraphs = index.paragraphs
+        self._where: dict[tuple[str, bool], tuple[list[int], list[list[Figure]]]] = {}
+
+    def _positions(self, base: str, exact: bool) -> tuple[list[int], list[list[Figure]]]:
+        key = (base, exact)
+        if key not in self._where:
+            def match(label: str) -> bool:
+                if exact:
+                    return bool(base) and _strip_quotes(base) in _strip_quotes(label) \
+                        and not _EXCLUDED_BASE_LABEL.search(label)
+                return _label_matches(label, base)
+
+            paras, figures = [], []
+            for pi, para in enumerate(self.paragraphs):
+                found = [f for f in para.figures if f.kind == "amount" and match(f.label)]
+                if found:
+                    paras.append(pi)
+                    figures.append(found)
+            self._where[key] = (paras, figures)
+        return self._where[key]
 
     def find(self, base: str, pi: int, before: int) -> Figure | None:
         """The amount named `base`, stated before folded position `before` of paragraph `pi`:
         the same paragraph first, then earlier paragraphs (nearest first), then later ones;
         within each, a label holding the very name before one named by a synonym."""
-        def exact(label: str, b: str) -> bool:
-            return bool(b) and _strip_quotes(b) in _strip_quotes(label) and not _EXCLUDED_BASE_LABEL.search(label)
-
-        para = self.paragraphs[pi]
-        order = [(para.figures, True)] + [(self.paragraphs[pj].figures, True) for pj in range(pi - 1, -1, -1)] \
-            + [(self.paragraphs[pj].figures, False) for pj in range(pi + 1, len(self.paragraphs))]
-        for k, (figures, take_last) in enumerate(order):
-            if k == 0:
-                figures = [f for f in figures if f.fend <= before]
-            for match in (exact, _label_matches):
-                found = [f for f in figures if f.kind == "amount" and match(f.label, base)]
-                if found:
-                    return found[-1] if take_last else found[0]
-        return None
+        positions = [self._positions(base, True), self._positions(base, False)]
+        for paras, figures in positions:  # this paragraph, before the share
+            k = bisect.bisect_left(paras, pi)
+            if k < len(paras) and paras[k] == pi:
+                here = [f for f in figures[k] if f.fend <= before]
+                if here:
+                    return here[-1]
+        nearest: tuple[int, Figure] | None = None
+        for paras, figures in positions:  # the nearest earlier paragraph
+            k = bisect.bisect_left(paras, pi) - 1
+            if k >= 0 and (nearest is None or paras[k] > nearest[0]):
+                nearest = (paras[k], figures[k][-1])
+        if nearest is not None:
+            return nearest[1]
+        for paras, figures in positions:  # the nearest later paragraph
+            k = bisect.bisect_right(paras, pi)
+            if k < len(paras) and (nearest is None or paras[k] < nearest[0]):
+                nearest = (paras[k], figures[k][0])
+        return nearest[1] if nearest is not None else None
 
 
 def _part_before(para: Paragraph, share_start: int) -> Figure | None:

@@ -73,7 +73,7 @@ def check(ctx: RuleContext) -> None:
 def _block_matches(ctx: RuleContext, pattern: re.Pattern, blocks=None):
     """(block, span in doc, matched folded text) for every match in every block."""
     for block in blocks if blocks is not None else ctx.doc.blocks:
-        ft = ctx.folded_block(block) if not block.is_table else FoldedText.of(block.text)
+        ft = ctx.folded_block(block) if not block.is_table else block.folded
         for m in pattern.finditer(ft.folded):
             s, e = ft.span(m.start(), m.end())
             yield block, (block.start + s, block.start + e), m.group()
@@ -369,6 +369,8 @@ def _empty_fields(ctx: RuleContext, flagged: "_Spans") -> None:
 # "…的主要原因：……". Folded text: NFKC turns "…" into "...", "：" into ":". A colon followed by
 # nothing but dots is a label anywhere; a bare number must open the line or follow a sentence end.
 _DOTS = r"(?:\.{3,}|。{3,}|_{3,}|—{2,})"
+# The same runs before folding ("…" folds to "...", "．" and "＿" to "." and "_").
+_DOTS_RAW = re.compile(r"…|[.．]{3,}|。{3,}|[_＿]{3,}|—{2,}")
 _NUMBER_LABEL = (r"(?:\d{1,2}[.、．]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、|[①-⑳])")
 _COLON_LABEL = r"[\u4e00-\u9fffA-Za-z×]{1,12}\d{0,2}:"
 _EMPTY_ITEM = re.compile(
@@ -381,6 +383,8 @@ def _empty_items(ctx: RuleContext, flagged: "_Spans") -> None:
     hits = []
     for block in ctx.doc.paragraphs:
         for line_start, line in _lines(block.text):
+            if not _DOTS_RAW.search(line):
+                continue  # no run of dots or dashes: nothing left empty
             ft = FoldedText.of(line)
             for m in _EMPTY_ITEM.finditer(ft.folded):
                 s, e = ft.span(m.start("item"), m.end("item"))
@@ -450,7 +454,7 @@ def _doc_numbers(ctx: RuleContext) -> None:
     rule = "wording.doc_number"
     hits = []
     for block in ctx.doc.blocks:
-        ft = ctx.folded_block(block) if not block.is_table else FoldedText.of(block.text)
+        ft = ctx.folded_block(block) if not block.is_table else block.folded
         for pattern, lost in ((_LOST_CLOSE, "close"), (_LOST_OPEN, "open")):
             for m in pattern.finditer(ft.folded):
                 lead = _LEAD_VERB.match(m.group("prefix"))

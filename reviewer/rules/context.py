@@ -63,10 +63,10 @@ class RuleContext:
 
     @cached_property
     def paragraph_folds(self) -> dict[int, FoldedText]:
-        return {id(b): FoldedText.of(b.text) for b in self.doc.paragraphs}
+        return {id(b): b.folded for b in self.doc.paragraphs}
 
     def folded_block(self, block: Block) -> FoldedText:
-        return self.paragraph_folds.get(id(block)) or FoldedText.of(block.text)
+        return self.paragraph_folds.get(id(block)) or block.folded
 
     def block_span(self, block: Block, fstart: int, fend: int) -> tuple[int, int]:
         """Document span of folded range [fstart, fend) of a paragraph."""
