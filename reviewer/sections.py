@@ -263,9 +263,15 @@ def detect_unit(doc) -> str | None:
             if got and _good_name(got.group()):
                 return got.group()
     body = _CITED.sub("", fold(doc.text))
-    counts = Counter(m.group() for m in UNIT_RE.finditer(body) if _good_name(m.group()) and len(m.group()) >= 5)
-    common = [(name, n) for name, n in counts.most_common(3) if n >= 2]
-    return common[0][0] if common else None
+    names = {m.group() for m in UNIT_RE.finditer(body) if _good_name(m.group()) and len(m.group()) >= 5}
+    # Count every occurrence, not only the matches the scan happened to cut out: a longer
+    # false match ("…总体思路和省总工会") can swallow the real name where they overlap.
+    counts = Counter({name: body.count(name) for name in names})
+    common = [(name, n) for name, n in counts.most_common() if n >= 2]
+    if not common:
+        return None
+    best = max(n for _, n in common)
+    return max((name for name, n in common if n == best), key=len)
 
 
 def _first_year(text: str, pattern: str = _YEAR) -> int | None:
