@@ -455,6 +455,14 @@ def _score_options(ind: Indicator, target: Quantity, actual: Quantity, weight: D
     return False, options, how
 
 
+def target_met(ind: Indicator, target: Quantity, actual: Quantity) -> bool | None:
+    """Whether a comparable actual meets its target (the direction read as the scoring
+    rule reads it); None when the two cannot be compared."""
+    if not _comparable(target, actual) or ind.weight is None:
+        return None
+    return _score_options(ind, target, actual, ind.weight)[0]
+
+
 def _plain(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
@@ -907,28 +915,37 @@ def _check_grades(doc: Document, mentions: list[TotalMention]) -> list[Finding]:
     return out
 
 
+def text_total_reference(tables: list[ScoreTable]) -> tuple[Decimal, str] | None:
+    """The total the score tables give when they form one scoring system (one table with a
+    total row, or tables whose weights sum to 100), and how it was read; else None."""
+    if not tables:
+        return None
+    with_total = [t for t in tables if t.total is not None and cell_number(t.total.score) is not None]
+    if len(with_total) == 1 and len(tables) == 1:
+        return cell_number(with_total[0].total.score), f"自评表总分{with_total[0].total.score.text}分"
+    if with_total:
+        return None
+    leaves = [i for t in tables for i in t.leaves]
+    weights, scores = _leaf_sums(leaves, "weight"), _leaf_sums(leaves, "score")
+    if weights != HUNDRED or scores is None:
+        return None
+    per_table = [_leaf_sums(t.leaves, "score") for t in tables]
+    joined = "+".join(_plain(s) for s in per_table if s is not None)
+    how = f"自评表各项指标得分合计{joined}={_plain(scores)}分" if len(tables) > 1 else \
+        f"自评表各项指标得分合计{_plain(scores)}分"
+    return scores, how
+
+
 def _check_text_totals(doc: Document, tables: list[ScoreTable], mentions: list[TotalMention]) -> list[Finding]:
     """Compare the totals the prose states with the score tables, when the tables form one
     scoring system: one table with a total row, or tables whose weights sum to 100."""
     out: list[Finding] = []
-    if not tables or not mentions:
+    if not mentions:
         return out
-    with_total = [t for t in tables if t.total is not None and cell_number(t.total.score) is not None]
-    if len(with_total) == 1 and len(tables) == 1:
-        reference = cell_number(with_total[0].total.score)
-        how = f"自评表总分{with_total[0].total.score.text}分"
-    elif not with_total:
-        leaves = [i for t in tables for i in t.leaves]
-        weights, scores = _leaf_sums(leaves, "weight"), _leaf_sums(leaves, "score")
-        if weights != HUNDRED or scores is None:
-            return out
-        per_table = [_leaf_sums(t.leaves, "score") for t in tables]
-        reference = scores
-        joined = "+".join(_plain(s) for s in per_table if s is not None)
-        how = f"自评表各项指标得分合计{joined}={_plain(scores)}分" if len(tables) > 1 else \
-            f"自评表各项指标得分合计{_plain(scores)}分"
-    else:
+    found = text_total_reference(tables)
+    if found is None:
         return out
+    reference, how = found
     for mention in mentions:
         if consistent(mention.text, reference):
             continue
