@@ -12,7 +12,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from ..sections import HEADING_RE
+from ..sections import HEADING_RE, heading_rank
 from ..textmatch import fold
 
 TERMINAL = tuple("。！？；：…!?;:")
@@ -79,6 +79,10 @@ def runs_on_by_width(line: Line, nxt: Line, width: int, indents: bool = False) -
         return False
     body = fold(line.text)
     if line.folded_len < width - 3:
+        return False
+    if "," not in body and heading_rank(line.text) is not None and heading_rank(line.text + nxt.text) is None:
+        # A title (no clause comma) that happens to fill the line runs on only into the
+        # rest of its title; a numbered sentence ("（二）牢固树立…，加强…") runs on as usual.
         return False
     if body.endswith(TERMINAL) and not (indents and not nxt.indented and not nxt.blanks_before):
         return False

@@ -65,6 +65,17 @@ def test_hard_wrapped_text_joins_into_its_paragraphs():
     assert [b.lines for b in doc.paragraphs] == [1, 4, 1, 3, 1, 3]
 
 
+def test_a_title_that_fills_the_line_stays_a_line_of_its_own():
+    """A heading exactly as long as the wrap width does not swallow the next line, while
+    a wrapped title is still read whole and a numbered sentence still runs on."""
+    body = "本单位严格执行预算管理制度，各项支出均按规定程序审批，资金使用规范，会计核算准确，" * 3
+    lines = [body[i:i + 30] for i in range(0, len(body), 30)]
+    title = "三、“三公”经费财政拨款支出决算情况说明及其变动原因分析"[:30]
+    text = "\n".join(lines + [title, "2023年度“三公”经费支出26.40万元，比上年减少3.10万元。"] + lines) + "\n"
+    doc = parse_txt(text, "title.txt")
+    assert any(fold(b.text) == fold(title) for b in doc.paragraphs)
+
+
 def test_short_lines_are_not_joined():
     text = "\n".join(["一、基本情况", "本单位有职工12人。", "二、工作情况", "完成任务。"] * 4) + "\n"
     doc = parse_txt(text, "short.txt")
