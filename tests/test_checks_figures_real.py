@@ -268,3 +268,38 @@ def test_breakdown_same_level_excess_is_reported():
     text = "2023年总支出850.00万元，其中：教育支出600.00万元、卫生健康支出200.00万元、住房保障支出100.00万元。"
     [f] = run(check_sums, text)
     assert f.rule == "arithmetic.breakdown" and "900.00万元" in f.detail
+
+
+def test_part_above_its_whole_under_qizhong():
+    from reviewer.checks.sums import check_sums
+
+    text = "2023年收入合计8650.40万元，其中：财政拨款收入9041.08万元，其他收入80.00万元。"
+    found = run(check_sums, text)
+    assert [f.rule for f in found] == ["arithmetic.part_exceeds_whole"] and found[0].stated == "9041.08万元"
+
+
+def test_actual_attained_is_not_a_comparator():
+    """"实际达到83.5%" states the actual; it is not an "at least" target."""
+    text = "项目总体已按计划完成。\n政策知晓率指标值不低于90%，实际达到83.5%。"
+    rules = sorted(f.rule for f in run(check_targets, text))
+    assert rules == ["claim.unmet_no_reason", "claim.unmet_target"]
+
+
+def test_one_copied_completion_cell_in_a_table_is_enough(tmp_path):
+    import docx
+
+    from reviewer.ingest import load
+
+    document = docx.Document()
+    document.add_paragraph("某县人社局2023年度项目支出绩效自评表")
+    table = document.add_table(rows=0, cols=7)
+    rows = [["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "培训人数", "≥40名", "≥40名", "20", "20"],
+            ["产出指标", "质量指标", "结业率", "≥90%", "96%", "20", "20"]]
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values):
+            cell.text = value
+    path = tmp_path / "form.docx"
+    document.save(path)
+    [f] = [f for f in check_indicators(load(path)) if f.rule == "score.actual_copies_target"]
+    assert f.quote == "≥40名" and "1项" in f.detail

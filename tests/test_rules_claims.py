@@ -89,3 +89,14 @@ VALID = [
 def test_supported_claims_are_not_reported(name, text):
     got = claims(text)
     assert got == [], [(f.rule, f.quote) for f in got]
+
+
+@pytest.mark.parametrize("body,denies", [
+    ("无。", True), ("暂无问题。", True), ("经自查，本年度未发现问题。", True), ("无明显问题。", True),
+    ("没有建立内控制度，预算编制不够细化。", False), ("一是没有建立制度；二是执行偏慢。", False),
+])
+def test_what_counts_as_denying_problems(body, denies):
+    from reviewer.rules.claims import NEGATED_PROBLEMS
+    from reviewer.textmatch import fold
+
+    assert bool(NEGATED_PROBLEMS.match(fold(body))) is denies

@@ -125,8 +125,10 @@ def _check_row(doc: Document, table: ScoreTable, ind: Indicator, cfg: dict, out:
     level3 = fold(ind.names.get("level3", "") or ind.name)
     level1 = fold(ind.names.get("level1", ""))
     level2 = fold(ind.names.get("level2", ""))
+    # Flattened forms put level names in other columns: read the upper levels together.
+    upper = level1 + level2
     if any(w in level3 for w in cfg.get("execution_indicator_words", [])) and \
-            ("产出" in level1 or re.search(r"数量|质量|时效", level2)):
+            ("产出" in upper or re.search(r"数量|质量|时效", upper)):
         out.append(_finding(
             doc, ind, "target" if "target" in ind.cells else "score", rule="indicator.level_mismatch",
             severity="warning", title="预算执行类指标误列为产出指标",

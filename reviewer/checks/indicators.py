@@ -21,7 +21,7 @@ from .scoretable import ScoreTable, score_tables, stated_level1_weights
 # and a completion cell that says the same thing.
 _COPIED = re.compile(r"((?:≥|≤|>=|<=|>|<|不低于|不高于|不少于|不超过)\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?)\1")
 _DECLARED = re.compile(r"(产出|效益|满意度|投入|过程|决策|管理|成本|效果|履职)(?:指标)?[(（](\d+(?:\.\d+)?)分[)）]")
-_MIN_COPIES = 2
+_MIN_TEXT_COPIES = 2
 
 
 def _copied_in_tables(tables: list[ScoreTable]) -> list[tuple[int, int, str]]:
@@ -48,8 +48,11 @@ def _copied_in_text(doc: Document) -> list[tuple[int, int, str]]:
 
 
 def check_copied_actuals(doc: Document, tables: list[ScoreTable]) -> list[Finding]:
-    copies = _copied_in_tables(tables) + _copied_in_text(doc)
-    if len(copies) < _MIN_COPIES:
+    # A table's completion cell that repeats its target with the comparator is a defect
+    # by itself; in running text the repeat is a weaker sign, so it takes two.
+    in_tables, in_text = _copied_in_tables(tables), _copied_in_text(doc)
+    copies = in_tables + in_text if in_tables or len(in_text) >= _MIN_TEXT_COPIES else []
+    if not copies:
         return []
     start, end, first = copies[0]
     shown = "、".join(dict.fromkeys(c[2] for c in copies[:4]))

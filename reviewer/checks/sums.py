@@ -82,6 +82,10 @@ def check_inline(doc: Document, para: Paragraph, out: list[Finding]) -> None:
         if m.group() == "含":
             _check_part_not_larger(doc, para, totals[0], cuts[-1], out)
             continue
+        if kind_ref.kind == "amount" and any(_base(p) > _base(totals[0]) for p in cuts[-1]):
+            # One part alone above its whole: no reading of the levels explains that.
+            _check_part_not_larger(doc, para, totals[0], cuts[-1], out)
+            continue
         if any(consistent(t.num_text, _in(t, sum(_base(p) for p in c))) for t in totals for c in cuts):
             continue
         if kind_ref.kind != "amount":

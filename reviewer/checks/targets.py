@@ -94,7 +94,8 @@ def unmet_targets(index: FigureIndex) -> list[Unmet]:
                 if _comparable(para, target, g):
                     actual = g
                     break
-            if actual is None or actual.comparator or not _ACTUAL_LABEL.search(actual.label):
+            # "实际达到83.5%": after an actual's label 达到 says attained, not "at least".
+            if actual is None or actual.comparator not in (None, "达到") or not _ACTUAL_LABEL.search(actual.label):
                 continue
             a, t = _value(actual), _value(target)
             met = a >= t if higher else a <= t

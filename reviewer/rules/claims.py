@@ -18,7 +18,12 @@ ALL_EXCELLENT = [
     re.compile(r"(全部|均|都)(被)?(评为|评定为|为)[“\"]?(优秀|优)[”\"]?"),
 ]
 LOW_RATE = re.compile(r"((?:执行|支出|支付|拨付|使用)(?:率|进度)|预算完成率)[^\d。;]{0,8}?(\d{1,2}(?:\.\d+)?)%")
-NEGATED_PROBLEMS = re.compile(r"^(无|暂无|没有|未发现|不存在)")
+# "无。", "暂无问题", "经自查，本年度未发现问题": a negation after at most a short lead-in.
+# "没有建立内控制度" is a problem, not a denial: the negation must be of 问题/不足 itself.
+NEGATED_PROBLEMS = re.compile(
+    r"^(?:[^。;!?]{0,10}?(?:,|本年度|本年|今年|目前|暂时))?"
+    r"(?:无(?:[。.;]|$)|(?:暂无|无|没有|未发现|不存在)[^。;]{0,6}?(?:问题|不足))"
+)
 VAGUE = re.compile(r"(圆满|全面)(的|地)?完成")
 SATISFACTION = re.compile(r"满意(度|率)[^。;]{0,12}?(\d{2,3}(?:\.\d+)?)%")
 SURVEY = re.compile(r"(问卷|抽样|样本|满意度调查|调查问卷|测评|回访|访谈|座谈|走访调查|电话调查|网络调查|评议)")
