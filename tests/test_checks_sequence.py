@@ -141,3 +141,22 @@ def test_samples_without_numbering_defects(stem):
 @pytest.mark.parametrize("path", sorted(CORRECTED.glob("*.txt")), ids=lambda p: p.stem[:3])
 def test_corrected_copies_have_no_numbering_findings(path):
     assert check_numbering(load(path)) == []
+
+
+def test_inline_repeat_read_across_a_line_break_inside_its_token():
+    from reviewer.checks.sequence import check_numbering
+
+    from .helpers import doc_from_text
+
+    width = 24
+    tail = ("主要措施：（1）加强预算编制和审核；（2）规范资金支付；（2）强化绩效运行监控。"
+            + "下一步将继续完善制度，提高资金使用效益，确保各项工作落到实处，" * 3)
+    lead = "本单位高度重视预算绩效管理工作，认真落实各项制度要求，" * 4
+    cut = len(lead) + tail.index("（2）规范") + 1
+    lead += "严" * ((width - cut % width) % width)  # a printed line ends inside "（" / "2）"
+    body = lead + tail
+    lines = [body[i:i + width] for i in range(0, len(body), width)]
+    doc = doc_from_text("\n".join(lines) + "\n")
+    assert len(doc.paragraphs) == 1  # the printed lines read as one paragraph
+    found = [f for f in check_numbering(doc) if "段内编号" in f.detail]
+    assert len(found) == 1 and found[0].stated == "（2）"

@@ -248,11 +248,12 @@ def _ordinal_lists(doc: Document) -> list[Finding]:
 
 # Item numbers inside a paragraph, highest style first: what may precede them, then the token.
 _INLINE_LEAD = r"(?:^|(?<=[。；;：:！!？?，,\s]))"
+# A printed line break may fall inside a token ("（" / "2）"): one line break is allowed there.
 _INLINE_STYLES: list[tuple[int, re.Pattern]] = [
-    (0, re.compile(rf"{_INLINE_LEAD}(?P<n>[{_CN}]{{1,3}})、")),
-    (1, re.compile(rf"{_INLINE_LEAD}[（(](?P<n>[{_CN}]{{1,3}})[）)]")),
-    (2, re.compile(rf"{_INLINE_LEAD}(?<![\d.．])(?P<n>\d{{1,2}})(?:、|[.．](?![\d.．]))")),
-    (3, re.compile(rf"{_INLINE_LEAD}[（(](?P<n>\d{{1,2}})[）)]")),
+    (0, re.compile(rf"{_INLINE_LEAD}(?P<n>[{_CN}]{{1,3}})\n?、")),
+    (1, re.compile(rf"{_INLINE_LEAD}[（(]\n?(?P<n>[{_CN}]{{1,3}})\n?[）)]")),
+    (2, re.compile(rf"{_INLINE_LEAD}(?<![\d.．])(?P<n>\d{{1,2}})\n?(?:、|[.．](?![\d.．]))")),
+    (3, re.compile(rf"{_INLINE_LEAD}[（(]\n?(?P<n>\d{{1,2}})\n?[）)]")),
     (4, re.compile(rf"(?P<n>[{_CIRCLED}])")),
 ]
 
@@ -266,7 +267,7 @@ def _inline_lists(doc: Document) -> list[Finding]:
             for m in pattern.finditer(text):
                 n = _value(m.group("n"))
                 if n is not None:
-                    tokens.append((m.start(), rank, n, m.group(), m.end()))
+                    tokens.append((m.start(), rank, n, "".join(m.group().split()), m.end()))
         if len(tokens) < 3:
             continue
         tokens.sort()
