@@ -201,3 +201,23 @@ def test_consecutive_instruction_paragraphs_are_one_finding():
     instr = [f for f in got if f.rule == "boilerplate.instruction"]
     assert len(instr) == 1
     assert "整体目标" not in instr[0].quote and "通过项目支出" in instr[0].quote
+
+
+def test_web_code_cut_by_a_printed_line_break_is_still_found():
+    from reviewer.ingest.txt import parse_txt
+    from reviewer.pipeline import document_info
+    from reviewer.rubric import load_rubric
+    from reviewer.rules import run_rules
+    from reviewer.sections import build_sections
+
+    width = 24
+    lead = "本单位高度重视预算绩效管理工作，认真落实各项制度要求，" * 4
+    tail = "推进预算信息公开&nbsp;按规定在门户网站公开部门决算和绩效自评结果，" * 3
+    cut = len(lead) + tail.index("&nbsp;") + 2
+    lead += "严" * ((width - cut % width) % width)  # a printed line ends inside "&n" / "bsp;"
+    body = lead + tail
+    doc = parse_txt("\n".join(body[i:i + width] for i in range(0, len(body), width)) + "\n", "r.txt")
+    doc.sections = build_sections(doc)
+    found = [f for f in run_rules(doc, document_info(doc), load_rubric("department_overall"))
+             if f.rule == "boilerplate.web_residue"]
+    assert found and found[0].quote.replace("\n", "") == "&nbsp;"

@@ -409,6 +409,12 @@ def _lines(text: str):
         pos += len(line) + 1
 
 
+def _without_line_breaks(text: str) -> tuple[str, list[int]]:
+    """`text` without its line breaks, and for each kept character its offset in `text`."""
+    origin = [i for i, ch in enumerate(text) if ch != "\n"]
+    return "".join(text[i] for i in origin), origin
+
+
 def _web_residue(ctx: RuleContext) -> None:
     """HTML left by a web page's conversion: entities, tags, and "< >" where a number was lost."""
     rule = "boilerplate.web_residue"
@@ -423,10 +429,12 @@ def _web_residue(ctx: RuleContext) -> None:
     pattern = _compile("|".join(parts), rule, re.I)
     hits = []
     for block in ctx.doc.blocks:
-        for m in pattern.finditer(block.text):
-            span = (block.start + m.start(), block.start + m.end())
+        # Printed line breaks may cut a code in two ("&n" / "bsp;"): match without them.
+        flat, origin = _without_line_breaks(block.text)
+        for m in pattern.finditer(flat):
+            span = (block.start + origin[m.start()], block.start + origin[m.end() - 1] + 1)
             raw = m.group()
-            lost_number = re.fullmatch(r"[<＜]\s*[>＞]", raw) and not block.text[:m.start()].strip()
+            lost_number = re.fullmatch(r"[<＜]\s*[>＞]", raw) and not flat[:m.start()].strip()
             note = "，很可能替代了转换时丢失的序号" if lost_number else ""
             hits.append((span, dict(
                 category="boilerplate", title=f"网页转换残留：{raw.strip() or raw}",
