@@ -166,3 +166,26 @@ def test_bare_total_row_does_not_name_a_narrative_total(tmp_path):
     path = tmp_path / "report.txt"
     path.write_text(text, encoding="utf-8")
     assert check_text_against_tables(load(path)) == []
+
+
+def test_a_half_of_a_side_by_side_table_names_its_side_total(tmp_path):
+    """收入项目 | 决算数 | 支出项目 | 决算数: the 收入 half's 总计 is the text's 收入总计."""
+    from pathlib import Path
+
+    from reviewer.checks.text_vs_tables import check_text_against_tables
+    from reviewer.ingest import load
+
+    clean = (Path(__file__).resolve().parent.parent / "bench" / "data" / "final_accounts_market_clean.txt").read_text(
+        encoding="utf-8")
+    assert check_text_against_tables(load_text(tmp_path, clean)) == []
+    wrong = clean.replace("收入总计4521.36万元", "收入总计4035.84万元", 1)
+    [f] = check_text_against_tables(load_text(tmp_path, wrong))
+    assert f.rule == "inconsistency.text_vs_table" and f.quote == "收入总计4035.84万元" and "4521.36" in f.detail
+
+
+def load_text(tmp_path, text):
+    from reviewer.ingest import load
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return load(path)

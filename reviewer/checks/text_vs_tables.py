@@ -63,6 +63,14 @@ def _row_keys(label: str) -> list[str]:
 _BARE_TOTALS = {"合计", "总计", "小计", "总额", "共计", "金额合计"}
 
 
+def _side_of(t: Table) -> str:
+    """收入 or 支出 for one half of a side-by-side 收支 table, else ""."""
+    for side in ("收入", "支出"):
+        if t.half and t.half.startswith(side):
+            return side
+    return ""
+
+
 def _money(v: Value | None) -> Value | None:
     return v if v is not None and v.number is not None and not v.percent and not v.comparator else None
 
@@ -81,11 +89,15 @@ def table_candidates(tables: list[Table]) -> list[Candidate]:
                 continue
             first = _money(row.value(money_cols[0].index))
             if first is not None:
+                side = _side_of(t)
                 for key in _row_keys(row.label):
                     # A bare 合计/总计 names nothing by itself ("收入合计" in the text is not
-                    # the 合计 row of a project table): only with the table's own name.
+                    # the 合计 row of a project table): only with the table's own name, or
+                    # with its side in a 收支总表 (the 收入 half's 总计 is 收入总计).
                     if key not in _BARE_TOTALS:
                         out.append(Candidate(key, first, t, f"{t.caption or '表格'}“{row.label}”行"))
+                    elif side:
+                        out.append(Candidate(side + key, first, t, f"{t.caption or '表格'}{side}“{row.label}”行"))
                     if core and not key.startswith(core):
                         out.append(Candidate(core + key, first, t, f"{t.caption}“{row.label}”行"))
             # A column of the 合计 row: 基本支出, 项目支出. (A 总计 row of a 收支总表 adds

@@ -40,7 +40,9 @@ _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 # Single-cell level headers of 科目编码 tables and indicator levels of score tables.
 LEVEL_HEADERS = {"类": 1, "款": 2, "项": 3, "一级指标": 1, "二级指标": 2, "三级指标": 3}
 CODE_HEADER = re.compile(r"编码|代码|科目号")
-LABEL_HEADER = re.compile(r"^(项目|科目|摘要|内容|收入|支出|指标|资金来源|来源)$|名称$|^指标名称|^绩效指标$")
+# 收入项目 / 支出项目 head the label columns of a 收支总表's two halves.
+LABEL_HEADER = re.compile(r"^(项目|科目|摘要|内容|收入|支出|指标|资金来源|来源)$|^(收入|支出|收支)(项目|科目)$|名称$"
+                          r"|^指标名称|^绩效指标$")
 INDEX_HEADER = re.compile(r"^(序号|编号|栏次|行次)$")
 RATE_HEADER = re.compile(r"执行率|完成率|到位率|支出率|使用率|支付率")
 ADJUSTED_BUDGET_HEADER = re.compile(r"调整后|调整预算|全年预算|预算调整数|变更后")
