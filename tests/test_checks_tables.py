@@ -173,7 +173,6 @@ def test_a_half_of_a_side_by_side_table_names_its_side_total(tmp_path):
     from pathlib import Path
 
     from reviewer.checks.text_vs_tables import check_text_against_tables
-    from reviewer.ingest import load
 
     clean = (Path(__file__).resolve().parent.parent / "bench" / "data" / "final_accounts_market_clean.txt").read_text(
         encoding="utf-8")
