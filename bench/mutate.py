@@ -131,6 +131,8 @@ class Edit:
     # computed on a changed total), neither found nor false.
     also: tuple[tuple[int, int], ...] = ()
     related: tuple[tuple[int, int], ...] = ()
+    # A narrower anchor inside a large replacement: (offset, length) within it.
+    anchor_at: tuple[int, int] | None = None
 
 
 @dataclass
@@ -177,6 +179,8 @@ def unique_anchor(text: str, start: int, end: int, min_folded: int = 4) -> str:
 def apply_edit(cls: str, text: str, edit: Edit) -> Mutation:
     new = text[:edit.start] + edit.replacement + text[edit.end:]
     site = (edit.start, edit.start + len(edit.replacement))
+    if edit.anchor_at:
+        site = (edit.start + edit.anchor_at[0], edit.start + edit.anchor_at[0] + edit.anchor_at[1])
     anchor = unique_anchor(new, *site) if edit.anchored else None
     delta = len(edit.replacement) - (edit.end - edit.start)
 
@@ -562,6 +566,986 @@ def sites_table_cell(text: str, rng: random.Random) -> list[Edit]:
     return out
 
 
+# --------------------------------------------------------------------------- 自评表 rows (issue 11)
+
+def _region(text: str, changes: list[tuple[int, int, str]]) -> tuple[int, int, str]:
+    """Several cell changes as one edit: (start, end, replacement) over the span they cover."""
+    changes = sorted(changes)
+    start, end = changes[0][0], max(e for _, e, _ in changes)
+    out, pos = [], start
+    for s, e, new in changes:
+        out.append(text[pos:s])
+        out.append(new)
+        pos = e
+    out.append(text[pos:end])
+    return start, end, "".join(out)
+
+
+def _header_role(header: str) -> str | None:
+    """The role of a score table's header cell (a small reading of its own, independent of
+    the reviewer's, so a table the reviewer misreads still gets mutated)."""
+    f = fold(re.sub(r"[（(][^）)]*[）)]", "", header))
+    if not f:
+        return None
+    if ("得分" in f and "率" not in f and "标准" not in f) or f in ("评分", "自评分", "分数"):
+        return "score"
+    if f.endswith("分值") or "权重" in f or f in ("满分", "标准分"):
+        return "weight"
+    if re.search(r"偏差|原因", f):
+        return "reason"
+    if "执行率" in f:
+        return "rate"
+    if "一级指标" in f:
+        return "level1"
+    if "二级指标" in f:
+        return "level2"
+    if "三级指标" in f or f in ("指标名称", "绩效指标", "指标内容"):
+        return "name"
+    if re.search(r"完成值|实际值|业绩值|实际完成|实现值", f):
+        return "actual"
+    if re.search(r"指标值|目标值|计划值|预期值|年度目标", f):
+        return "target"
+    if re.search(r"全年预算|调整后预算|预算数", f) and "年初" not in f:
+        return "budget"
+    if re.search(r"执行数|支出数|实际支出", f):
+        return "spent"
+    return None
+
+
+_LEVEL_WORD = re.compile(r"产出|效益|满意|数量|质量|时效|成本|投入|过程|预算执行|可持续")
+_QTY = re.compile(r"^(≥|>=|≤|<=|>|<|=|不低于|不少于|不高于|不超过|大于|小于)?\s*(\d+(?:\.\d+)?)\s*([^\d\s\-—~～至][^\d]{0,5})?$")
+
+
+@dataclass
+class Row:
+    """One indicator row of a score table: its cells by role, the cell naming it, and the
+    level words (产出/数量 …) it sits under, carried down from the rows above."""
+    table: object
+    index: int
+    cells: dict
+    name: object
+    context: str
+
+    def value(self, role: str) -> float | None:
+        c = self.cells.get(role)
+        return number_cell(c.text) if c is not None else None
+
+    def text(self, role: str) -> str:
+        c = self.cells.get(role)
+        return c.text.strip() if c is not None else ""
+
+
+def quantity(s: str):
+    """(comparator, value, unit) of "≥95%", "46.5公里", "100%"; None for words."""
+    m = _QTY.match(s.strip().replace(",", ""))
+    if not m:
+        return None
+    return m.group(1) or "", float(m.group(2)), (m.group(3) or "").strip()
+
+
+def indicator_rows(text: str, need: tuple[str, ...] = ("weight", "score")) -> list[Row]:
+    """Indicator rows of every table whose header names the roles in `need`; cells are
+    matched to header columns directly, or from the right when a row has fewer cells."""
+    out = []
+    for table in tables_of(text):
+        if len(table.rows) < 2:
+            continue
+        header = table.rows[0]
+        roles = {}
+        for i, c in enumerate(header):
+            r = _header_role(c.text)
+            if r and r not in roles:
+                roles[r] = i
+        if not all(r in roles for r in need):
+            continue
+        width = len(header)
+        value_cols = [roles[r] for r in ("target", "actual", "weight", "score", "rate", "budget", "spent") if r in roles]
+        name_col = roles.get("name", min(value_cols) - 1 if value_cols else 0)
+        carried: dict[int, str] = {}
+        previous_end = header[-1].end
+        for ri, row in enumerate(table.rows[1:], start=1):
+            shift = width - len(row)
+            by_col = {c.col + shift if shift > 0 else c.col: c for c in row}
+            between = text[previous_end:row[0].start] if row and row[0].start > previous_end else ""
+            previous_end = max((c.end for c in row), default=previous_end)
+            for col in range(0, name_col):
+                c = by_col.get(col)
+                if c is not None and c.text.strip() and c.end > c.start:
+                    carried[col] = c.text.strip()
+                    for later in range(col + 1, name_col):
+                        carried.pop(later, None)
+            cells = {r: by_col[i] for r, i in roles.items() if i in by_col}
+            name = by_col.get(name_col)
+            context = " ".join([carried[k] for k in sorted(carried)] + [between])
+            out.append(Row(table, ri, cells, name, context))
+    return out
+
+
+def _real(text: str, cell) -> bool:
+    return cell is not None and cell.end > cell.start and text[cell.start:cell.end].strip() == cell.text.strip()
+
+
+def _leaf_rows(text: str, rows: list[Row]) -> list[Row]:
+    """Rows with a real weight and score that are not totals or subtotals."""
+    out = []
+    for r in rows:
+        if r.value("weight") is None or r.value("score") is None:
+            continue
+        if not (_real(text, r.cells["weight"]) and _real(text, r.cells["score"])):
+            continue
+        label = " ".join(c.text for c in r.table.rows[r.index][:2])
+        if any(w in label for w in _TOTAL_WORDS) or "小计" in label:
+            continue
+        out.append(r)
+    return out
+
+
+def _met_rows(text: str, rng: random.Random, higher_only: bool = True):
+    """Indicator rows with a numeric target and actual of one unit, met, scored in full."""
+    for r in _leaf_rows(text, indicator_rows(text)):
+        t, a = quantity(r.text("target")), quantity(r.text("actual"))
+        if not t or not a or t[2] != a[2] or t[1] <= 0:
+            continue
+        if not (_real(text, r.cells.get("target")) and _real(text, r.cells.get("actual"))):
+            continue
+        lower = t[0] in ("≤", "<=", "<", "不高于", "不超过", "小于")
+        if higher_only and lower:
+            continue
+        met = a[1] <= t[1] if lower else a[1] >= t[1]
+        if met and r.value("score") == r.value("weight"):
+            yield r, t, a
+
+
+def sites_unmet_no_reason(text: str, rng: random.Random) -> list[Edit]:
+    """A met indicator on a form with a 偏差原因 column: its actual falls short of the target
+    with the reason left empty; the score stays full, or drops below the weight."""
+    out = []
+    for r, t, a in _met_rows(text, rng):
+        if "reason" not in r.cells or r.text("reason"):
+            continue
+        d = max(decimals_of(r.text("actual").rstrip("%" + a[2])), 0)
+        new = round(t[1] * rng.uniform(0.72, 0.92), d)
+        if new >= t[1] or new <= 0:
+            continue
+        actual = r.cells["actual"]
+        changes = [(actual.start, actual.end, r.text("actual").replace(_num_text(r.text("actual")), fmt(new, d), 1))]
+        keep_full = rng.random() < 0.5
+        weight = r.value("weight")
+        if not keep_full:
+            score = r.cells["score"]
+            changes.append((score.start, score.end, fmt(new / t[1] * weight, 2)))
+        s, e, rep = _region(text, changes)
+        score = r.cells["score"]
+        out.append(Edit(s, e, rep, ("unsupported_claim", "score"), also=((score.start, score.end),),
+                        related=(_row_span(r),) + tuple(_total_mentions(text)),
+                        note=f"“{r.name.text.strip() if r.name else ''}”完成值 {r.text('actual')} → {fmt(new, d)}{a[2]}"
+                        f"（指标值 {r.text('target')}，{'得分仍满分' if keep_full else '得分低于分值'}，偏差原因空）"))
+    return out
+
+
+def _row_span(r: Row) -> tuple[int, int]:
+    cells = [c for c in r.table.rows[r.index] if c.end > c.start]
+    return (min(c.start for c in cells), max(c.end for c in cells)) if cells else (0, 0)
+
+
+_TOTAL_MENTION = re.compile(rf"(?:得分|总分)[^。；\n\d]{{0,6}}?({_NUM})[ \t]*分")
+
+
+def _total_mentions(text: str) -> list[tuple[int, int]]:
+    """Where the text states a score ("自评得分99.29分"): a changed form makes them stale."""
+    return [(m.start(), m.end()) for m in _TOTAL_MENTION.finditer(text)]
+
+
+def _num_text(s: str) -> str:
+    m = re.search(r"\d+(?:\.\d+)?", s)
+    return m.group() if m else s
+
+
+def sites_over_completion(text: str, rng: random.Random) -> list[Edit]:
+    """A met indicator without a stated reason: its actual raised to 135–180% of the target."""
+    out = []
+    for r, t, a in _met_rows(text, rng):
+        if r.text("reason"):
+            continue
+        ceiling = 100.0 if a[2] == "%" else None
+        factor = rng.uniform(1.35, 1.8)
+        new = t[1] * factor
+        if ceiling is not None and new > ceiling:
+            continue
+        d = decimals_of(_num_text(r.text("actual")))
+        new = round(new, d)
+        if new / t[1] < 1.31:
+            continue
+        actual = r.cells["actual"]
+        out.append(Edit(actual.start, actual.end, r.text("actual").replace(_num_text(r.text("actual")), fmt(new, d), 1),
+                        ("score", "unsupported_claim"),
+                        f"完成值 {r.text('actual')} → {fmt(new, d)}{a[2]}（指标值 {r.text('target')}，{new / t[1]:.0%}）"))
+    return out
+
+
+def sites_cost_comparator(text: str, rng: random.Random) -> list[Edit]:
+    """A 成本 indicator with an upper-bound target: the comparator turned to "≥"."""
+    out = []
+    for r in indicator_rows(text, need=("target",)):
+        target = r.cells.get("target")
+        names = (r.name.text if r.name else "") + " " + r.context
+        if not _real(text, target) or "成本" not in names:
+            continue
+        m = re.match(r"\s*(≤|<=|<|不高于|不超过)", target.text)
+        if not m:
+            continue
+        new = {"≤": "≥", "<=": ">=", "<": ">", "不高于": "不低于", "不超过": "不少于"}[m.group(1)]
+        s = target.start + text[target.start:target.end].index(m.group(1))
+        # The flipped target now reads as unmet or over-completed: consequences on the row.
+        out.append(Edit(s, s + len(m.group(1)), new, ("score",),
+                        f"成本指标 {target.text.strip()} → {new}{target.text.strip()[len(m.group(1)):]}",
+                        also=((target.start, target.end),), related=(_row_span(r),) + tuple(_total_mentions(text))))
+    return out
+
+
+_EXECUTION_NAMES = ("预算执行率", "资金支付率", "资金拨付率", "资金执行率")
+
+
+def sites_level_mismatch(text: str, rng: random.Random) -> list[Edit]:
+    """An 产出 (数量) row turned into a budget-execution indicator, left under 产出/数量."""
+    out = []
+    for r in _leaf_rows(text, indicator_rows(text, need=("target", "actual", "weight", "score"))):
+        if r.name is None or not _real(text, r.name) or not re.search(r"数量|产出", r.context):
+            continue
+        if re.search(r"质量|时效|成本|效益|满意", r.context.split()[-1] if r.context.split() else ""):
+            continue
+        if r.value("score") != r.value("weight"):
+            continue
+        target, actual = r.cells.get("target"), r.cells.get("actual")
+        if not (_real(text, target) and _real(text, actual)):
+            continue
+        name = rng.choice(_EXECUTION_NAMES)
+        goal = rng.choice([90, 95])
+        reached = round(rng.uniform(goal + 1, 99.9), 2)
+        s, e, rep = _region(text, [(r.name.start, r.name.end, name), (target.start, target.end, f"≥{goal}%"),
+                                   (actual.start, actual.end, f"{reached}%")])
+        out.append(Edit(s, e, rep, ("score", "inconsistency"),
+                        f"产出/数量指标“{r.name.text.strip()}” → “{name}”（≥{goal}%，{reached}%）"))
+    return out
+
+
+def sites_malformed_target(text: str, rng: random.Random) -> list[Edit]:
+    """A target written "≥95百分比" (a unit spelt out) or left as a placeholder "*"."""
+    out = []
+    for r in indicator_rows(text, need=("target",)):
+        target = r.cells.get("target")
+        if not _real(text, target):
+            continue
+        q = quantity(target.text)
+        if q and q[2] == "%" and rng.random() < 0.6:
+            i = target.start + text[target.start:target.end].rindex("%")
+            out.append(Edit(i, i + 1, "百分比", ("boilerplate", "score", "wording"),
+                            f"指标值 {target.text.strip()} → {target.text.strip()[:-1]}百分比",
+                            also=((target.start, target.end),)))
+        elif q:
+            out.append(Edit(target.start, target.end, "*", ("boilerplate", "score", "wording", "missing_part"),
+                            f"指标值 {target.text.strip()} → *"))
+    return out
+
+
+_NO_SURVEY = ("未收到投诉", "无投诉", "零投诉", "未接到投诉")
+
+
+def sites_satisfaction_no_survey(text: str, rng: random.Random) -> list[Edit]:
+    """A satisfaction row whose completion value becomes "未收到投诉" (no survey behind it)."""
+    out = []
+    for r in indicator_rows(text, need=("actual",)):
+        actual = r.cells.get("actual")
+        if not _real(text, actual) or r.name is None or "满意" not in r.name.text:
+            continue
+        words = rng.choice(_NO_SURVEY)
+        out.append(Edit(actual.start, actual.end, words, ("unsupported_claim", "score"),
+                        f"满意度完成值 {actual.text.strip()} → {words}"))
+    return out
+
+
+def sites_uniform_full(text: str, rng: random.Random) -> list[Edit]:
+    """A form of ≥10 scored rows, some below full marks: every row given full marks (its
+    actual raised to the target, its reason cleared) and the total row made to agree."""
+    out = []
+    by_table: dict[int, list[Row]] = collections.defaultdict(list)
+    rows_all = indicator_rows(text)
+    for r in _leaf_rows(text, rows_all):
+        by_table[id(r.table)].append(r)
+    for key, rows in by_table.items():
+        if len(rows) < 10:
+            continue
+        short = [r for r in rows if r.value("score") < r.value("weight")]
+        if not short:
+            continue
+        changes = []
+        for r in short:
+            w = r.cells["weight"]
+            changes.append((r.cells["score"].start, r.cells["score"].end, text[w.start:w.end].strip()))
+            t, a = quantity(r.text("target")), quantity(r.text("actual"))
+            if t and a and t[2] == a[2] and _real(text, r.cells.get("actual")):
+                d = decimals_of(_num_text(r.text("actual")))
+                c = r.cells["actual"]
+                changes.append((c.start, c.end, r.text("actual").replace(_num_text(r.text("actual")), fmt(t[1], d), 1)))
+            reason = r.cells.get("reason")
+            if _real(text, reason) and reason.text.strip():
+                changes.append((reason.start, reason.end, ""))
+        related = []
+        for r in rows_all:
+            if r.table is rows[0].table and r not in rows and r.value("score") is not None and _real(text, r.cells["score"]):
+                total = sum(x.value("weight") for x in rows)
+                if abs(r.value("score") - sum(x.value("score") for x in rows)) < 0.11:
+                    c = r.cells["score"]
+                    changes.append((c.start, c.end, fmt(total, decimals_of(c.text.strip()))))
+                    related += _score_mentions(text, r.value("score"))
+        first = rows[0].cells["score"]
+        # The region starts at the first row's score cell: a finding on the form names it.
+        s, e, rep = _region(text, changes + [(first.start, first.start, "")])
+        out.append(Edit(s, e, rep, ("score", "unsupported_claim"),
+                        f"{len(rows)}项指标全部改为满分（原{len(short)}项未满分）",
+                        # The finding names the form, at whichever row the reader takes as first.
+                        anchor_at=(first.start - s + sum(len(n) - (b - a) for a, b, n in changes if b <= first.start and b > a),
+                                   len(next((n for a, b, n in changes if a == first.start and b > a),
+                                            first.text.strip()))),
+                        related=tuple(related + _total_mentions(text))))
+    return out
+
+
+def sites_actual_copies_target(text: str, rng: random.Random) -> list[Edit]:
+    """A row whose completion value copies its target, comparator and all ("≥266米")."""
+    out = []
+    for r in indicator_rows(text, need=("target", "actual")):
+        target, actual = r.cells.get("target"), r.cells.get("actual")
+        if not (_real(text, target) and _real(text, actual)):
+            continue
+        q = quantity(target.text)
+        if not q or not q[0] or q[0] == "=" or fold(actual.text) == fold(target.text):
+            continue
+        out.append(Edit(actual.start, actual.end, target.text.strip(), ("unsupported_claim", "score", "duplicate"),
+                        f"完成值 {actual.text.strip()} → {target.text.strip()}（照抄指标值）"))
+    return out
+
+
+# --------------------------------------------------------------------------- score arithmetic
+
+_NOTE_RE = re.compile(r"一级指标[^。\n]{0,40}?(?:分值|权重)[^。\n]*")
+_NOTE_PAIR_RE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:指标)?\s*[为：:]?\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def sites_weights(text: str, rng: random.Random) -> list[Edit]:
+    """First-level weights off 100 or off the form's own note: one full-marks row's weight
+    and score both raised (the row stays consistent, its group no longer adds up), or a
+    weight in the note changed."""
+    out = []
+    rows_all = indicator_rows(text)
+    leaves = _leaf_rows(text, rows_all)
+    for r in leaves:
+        w, sc = r.value("weight"), r.value("score")
+        if w != sc or w <= 0:
+            continue
+        step = rng.choice([2, 3, 5])
+        d = decimals_of(r.text("weight"))
+        new = fmt(w + step, d)
+        s, e, rep = _region(text, [(r.cells["weight"].start, r.cells["weight"].end, new),
+                                   (r.cells["score"].start, r.cells["score"].end, new)])
+        also, level1 = [], None
+        # The level-1 cell heading this row's group, the note and the total row's weight.
+        for other in rows_all:
+            if other.table is not r.table:
+                continue
+            first = other.table.rows[other.index][0]
+            if other.index <= r.index and _real(text, first) and re.search(r"产出|效益|满意|投入|过程|决策|管理|履职", first.text):
+                level1 = (first.start, first.end)
+            label = " ".join(c.text for c in other.table.rows[other.index][:2])
+            if any(wd in label for wd in _TOTAL_WORDS) and "weight" in other.cells and _real(text, other.cells["weight"]):
+                also.append((other.cells["weight"].start, other.cells["weight"].end))
+        if level1:
+            also.append(level1)
+        for m in _NOTE_RE.finditer(text):
+            also.append((m.start(), m.end()))
+        out.append(Edit(s, e, rep, ("score", "arithmetic", "inconsistency"),
+                        f"“{r.name.text.strip() if r.name else ''}”分值/得分 {r.text('weight')} → {new}（一级指标分值合计随之改变）",
+                        also=tuple(also)))
+    for m in _NOTE_RE.finditer(text):
+        for p in _NOTE_PAIR_RE.finditer(m.group()):
+            value = to_number(p.group(2))
+            step = rng.choice([-10, -5, 5, 10])
+            if value + step <= 0:
+                step = -step
+            s = m.start() + p.start(2)
+            out.append(Edit(s, s + len(p.group(2)), fmt(value + step, decimals_of(p.group(2))),
+                            ("score", "arithmetic", "inconsistency"),
+                            f"表注“{p.group(1)}{p.group(2)}分” → {fmt(value + step, 0)}分"))
+    return out
+
+
+def sites_exec_score(text: str, rng: random.Random) -> list[Edit]:
+    """A funds block whose execution-rate score is rate × weight: the score changed (full
+    marks, or off by 0.5–2 points) so it no longer follows the rule."""
+    out = []
+    for r in indicator_rows(text, need=("rate", "weight", "score")):
+        rate_cell, w, sc = r.cells.get("rate"), r.value("weight"), r.value("score")
+        q = quantity(rate_cell.text) if rate_cell is not None else None
+        if not q or q[2] != "%" or w is None or sc is None or not _real(text, r.cells["score"]):
+            continue
+        expected = min(q[1], 100.0) / 100 * w
+        if abs(expected - sc) > 0.011:
+            continue
+        d = max(decimals_of(r.text("score")), 1 if expected % 1 else 0)
+        candidates = [w] if sc < w - 0.3 else []
+        candidates += [v for v in (sc - rng.uniform(0.5, 2.0), sc + rng.uniform(0.5, 2.0)) if 0 < v <= w]
+        new = round(rng.choice(candidates), d)
+        if abs(new - expected) < 0.3:
+            continue
+        c = r.cells["score"]
+        out.append(Edit(c.start, c.end, fmt(new, d), ("score", "arithmetic"),
+                        f"执行率得分 {c.text.strip()} → {fmt(new, d)}（执行率 {rate_cell.text.strip()} × 分值 {fmt(w, 0)}）",
+                        related=tuple(_total_mentions(text))))
+    return out
+
+
+def sites_funds_sources(text: str, rng: random.Random) -> list[Edit]:
+    """A funds block's 年度资金总额 row whose 其中 source rows add up: one source cell changed."""
+    out = []
+    for table in tables_of(text):
+        rows = table.rows
+        for ti, row in enumerate(rows):
+            if not row or not re.search(r"资金总额|资金合计|合计", row[0].text) or ti + 2 >= len(rows) + 1:
+                continue
+            sources = []
+            for later in rows[ti + 1:]:
+                if not later or any(w in later[0].text for w in ("合计", "总额", "总计")):
+                    break
+                sources.append(later)
+            if len(sources) < 2 or "其中" not in sources[0][0].text:
+                continue
+            for col in range(1, len(row)):
+                total = number_cell(row[col].text) if col < len(row) else None
+                cells = [s[col] for s in sources if col < len(s) and number_cell(s[col].text) is not None]
+                if total is None or total <= 0 or len(cells) < 2 or len(cells) != len(sources):
+                    continue
+                if abs(sum(number_cell(c.text) for c in cells) - total) > 0.011:
+                    continue
+                for c in cells:
+                    value = number_cell(c.text)
+                    if value <= 0 or not _real(text, c):
+                        continue
+                    d = decimals_of(c.text.strip())
+                    new = _shift(value, d, rng, 0.05, 0.2)
+                    if new is None:
+                        continue
+                    out.append(Edit(c.start, c.end, fmt(new, d), ("arithmetic", "inconsistency"),
+                                    f"其中行 {c.text.strip()} → {fmt(new, d)}（{row[0].text.strip()} {row[col].text.strip()}）",
+                                    also=((row[col].start, row[col].end),)))
+    return out
+
+
+# --------------------------------------------------------------------------- narrative figures
+
+def _outside_tables(text: str):
+    spans_ = [(t.start, t.end) for t in tables_of(text)]
+    return lambda pos: not any(s <= pos < e for s, e in spans_)
+
+
+_OPEN_RATE = re.compile(
+    rf"([\u4e00-\u9fff]{{0,6}}?(?:拨付|支付|到位|兑付|发放|使用|完成|报账|结算)(?:率|进度|比例))"
+    rf"[^。；\n\d%]{{0,8}}?({_NUM})[ \t]*[%％]")
+
+
+def sites_open_rate(text: str, rng: random.Random) -> list[Edit]:
+    """Any "X率/X进度/X比例 p%" (not only 执行率) that recomputes from two amounts of the same
+    or the previous sentences of its paragraph: p changed by 3–9 points."""
+    out = []
+    outside = _outside_tables(text)
+    for m in _OPEN_RATE.finditer(text):
+        if not outside(m.start()) or "执行率" in m.group(1) or "支出率" in m.group(1):
+            continue
+        p_text = m.group(2)
+        p, d = to_number(p_text), decimals_of(p_text)
+        para_start = max(text.rfind("\n", 0, m.start()), m.start() - 300) + 1
+        amounts = [to_number(a.group(1)) * (10000 if a.group(2) == "万元" else 1)
+                   for a in AMOUNT_RE.finditer(text, para_start, m.start())]
+        if len(amounts) < 2 or not _recomputes(p, d, amounts, amounts):
+            continue
+        new = _shift_points(p, d, rng, 3.0, 9.0)
+        if new is None:
+            continue
+        out.append(Edit(m.start(2), m.end(2), fmt(new, d), ("ratio", "inconsistency"),
+                        f"{m.group(1)} {p_text}% → {fmt(new, d)}%"))
+    return out
+
+
+_PART_RE = re.compile(rf"([\u4e00-\u9fff“”]{{2,16}}?)[ \t]*({_NUM})[ \t]*(亿元|万元|元)")
+
+
+def _suffix(label: str) -> str:
+    m = re.search(r"(收入|支出|资金|经费|拨款)$", label)
+    return m.group(1) if m else ""
+
+
+def sites_parts_exceed(text: str, rng: random.Random) -> list[Edit]:
+    """"T，其中：A、B" whose same-level parts (named alike: …收入, …支出) add up to T: one
+    part raised so the parts exceed the total by 3–10 %."""
+    out = []
+    outside = _outside_tables(text)
+    for m in AMOUNT_RE.finditer(text):
+        if not outside(m.start()):
+            continue
+        s0, s1 = sentence_bounds(text, m.start())
+        after = text[m.end():s1]
+        if not re.match(r"^[^。\d]{0,6}其中", after):
+            continue
+        unit = m.group(2)
+        parts = [p for p in _PART_RE.finditer(text, m.end(), s1) if p.group(3) == unit]
+        suffixes = {_suffix(p.group(1)) for p in parts}
+        if len(parts) < 2 or len(suffixes) != 1 or "" in suffixes:
+            continue
+        total = to_number(m.group(1))
+        values = [to_number(p.group(2)) for p in parts]
+        if total <= 0 or abs(sum(values) - total) > 0.011:
+            continue
+        p = rng.choice(parts)
+        d = decimals_of(p.group(2))
+        excess = total * rng.uniform(0.03, 0.10)
+        new = round(to_number(p.group(2)) + excess, d)
+        out.append(Edit(p.start(2), p.end(2), fmt(new, d), ("arithmetic", "inconsistency"),
+                        f"分项 {p.group(1)}{p.group(2)}{unit} → {fmt(new, d)}{unit}（合计 {m.group(1)}{unit}，分项之和超出）",
+                        also=((m.start(), m.end()),), related=((s0, s1),)))
+    return out
+
+
+_STAFF = re.compile(r"实有[^。；\d]{0,8}?(\d+)[ \t]*(?:人|名)")
+_STAFF_PART = re.compile(r"(在职|在岗|离休|退休|离退休|遗属)[^。；\d]{0,6}?(\d+)[ \t]*(?:人|名)")
+
+
+def sites_staffing(text: str, rng: random.Random) -> list[Edit]:
+    """"实有N人，其中在职a人，离休b人，退休c人" with N = a+b+c: N or a part changed."""
+    out = []
+    for m in _STAFF.finditer(text):
+        _, s1 = sentence_bounds(text, m.start())
+        parts = list(_STAFF_PART.finditer(text, m.end(), s1))
+        kinds = [p.group(1) for p in parts]
+        if len(parts) < 2 or "在职" not in kinds + [k.replace("在岗", "在职") for k in kinds]:
+            continue
+        if "离退休" in kinds and ("离休" in kinds or "退休" in kinds):
+            continue
+        total = int(m.group(1))
+        if sum(int(p.group(2)) for p in parts) != total:
+            continue
+        step = rng.choice([-3, -2, -1, 1, 2, 3, 4])
+        if rng.random() < 0.5 and total + step > 0:
+            out.append(Edit(m.start(1), m.end(1), str(total + step), ("arithmetic", "inconsistency"),
+                            f"实有 {total} → {total + step}（在职/离休/退休之和 {total}）",
+                            related=((m.start(), s1),)))
+        else:
+            p = rng.choice(parts)
+            value = int(p.group(2))
+            new = value + step if value + step >= 0 else value + abs(step)
+            out.append(Edit(p.start(2), p.end(2), str(new), ("arithmetic", "inconsistency"),
+                            f"{p.group(1)} {value} → {new}（实有 {total}）",
+                            also=((m.start(), m.end()),), related=((m.start(), s1),)))
+    return out
+
+
+_TAGGED_SHARE = re.compile(
+    rf"([\u4e00-\u9fff]{{2,16}}?(?:支出|收入))[ \t]*({_NUM})[ \t]*(亿元|万元|元)"
+    rf"([^。；\n\d]{{0,4}}占[^。；\n\d%]{{0,14}}?)({_NUM})[ \t]*[%％]")
+
+
+# Economic or source names, never a functional 类/款 (those read 一般公共服务支出, 行政运行 …).
+_NOT_A_CLASS = re.compile(r"(基本|项目|人员|公用|工资福利|补贴|补助|资本性|培训补贴)支出$|(其他|财政拨款|事业|经营|上级补助|附属单位上缴)收入$")
+
+
+def sites_class_tag(text: str, rng: random.Random) -> list[Edit]:
+    """A share "X支出A万元，占P%" that recomputes: the budget-level tag （类）/（款） put between
+    the name and the amount, and P changed by 3–9 points (the share must still be read)."""
+    out = []
+    outside = _outside_tables(text)
+    for m in _TAGGED_SHARE.finditer(text):
+        if not outside(m.start()) or _NOT_A_CLASS.search(m.group(1)):
+            continue
+        a, p_text = to_number(m.group(2)), m.group(5)
+        p, d = to_number(p_text), decimals_of(p_text)
+        window = text[max(0, m.start() - 400):min(len(text), m.end() + 200)]
+        totals = [to_number(t.group(1)) for t in AMOUNT_RE.finditer(window) if t.group(2) == m.group(3)]
+        if not _recomputes(p, d, [a], totals):
+            continue
+        new = _shift_points(p, d, rng, 3.0, 9.0)
+        if new is None:
+            continue
+        tag = rng.choice(["（类）", "（款）", "(类)"])
+        new_text = fmt(new, max(d, 0 if new >= 10 else 1))
+        s, e, rep = _region(text, [(m.end(1), m.end(1), tag), (m.start(5), m.end(5), new_text)])
+        out.append(Edit(s, e, rep, ("ratio", "inconsistency", "arithmetic"),
+                        f"{m.group(1)}{tag}{m.group(2)}{m.group(3)} 占比 {p_text}% → {new_text}%"))
+    return out
+
+
+def doc_year(text: str) -> int | None:
+    m = re.search(r"(20\d\d)[ \t]*年", "\n".join(text.splitlines()[:4]))
+    return int(m.group(1)) if m else None
+
+
+_CHANGE = re.compile(rf"(?:比|较|与)[^。；\n]{{0,16}}?(增加|减少|增长|下降)[^。；\n\d]{{0,8}}?({_NUM})[ \t]*(亿元|万元|元|[%％])"
+                     rf"(?:[，,、（(]?[^。；\n\d]{{0,6}}?({_NUM})[ \t]*[%％])?")
+
+
+def sites_own_year_change(text: str, rng: random.Random) -> list[Edit]:
+    """A change in a sentence that names the document's own year as the current period
+    ("2022年支出…比2021年增加d，增长p%"): p (or, without p, d) changed."""
+    year = doc_year(text)
+    if not year:
+        return []
+    out = []
+    outside = _outside_tables(text)
+    for m in _CHANGE.finditer(text):
+        s0, _ = sentence_bounds(text, m.start())
+        if not outside(m.start()) or not re.search(rf"{year}[ \t]*年", text[s0:m.start()]):
+            continue
+        amounts_before = list(AMOUNT_RE.finditer(text, s0, m.start(2)))
+        if not m.group(4) and len(amounts_before) < 2:
+            continue  # a lone rate or amount without both periods: nothing to recompute from
+        if m.group(4):  # "增加 d 万元，增长 p%": change p
+            p_text, start, end = m.group(4), m.start(4), m.end(4)
+        elif m.group(3) in "%％":
+            p_text, start, end = m.group(2), m.start(2), m.end(2)
+        else:  # amount only: change d
+            d = decimals_of(m.group(2))
+            new = _shift(to_number(m.group(2)), d, rng, 0.08, 0.25)
+            if new is None:
+                continue
+            out.append(Edit(m.start(2), m.end(2), fmt(new, d), ("arithmetic", "ratio", "inconsistency"),
+                            f"{year}年的增减额 {m.group(2)}{m.group(3)} → {fmt(new, d)}{m.group(3)}"))
+            continue
+        d = decimals_of(p_text)
+        new = _shift_points(to_number(p_text), d, rng, 3.0, 9.0)
+        if new is None:
+            continue
+        out.append(Edit(start, end, fmt(new, d), ("ratio", "arithmetic", "inconsistency"),
+                        f"{year}年比上期的增减幅度 {p_text}% → {fmt(new, d)}%"))
+    return out
+
+
+def _row_label(row) -> str:
+    return re.sub(r"^[一二三四五六七八九十\d]+[、.．]|\s", "", row[0].text) if row else ""
+
+
+def sites_text_vs_table(text: str, rng: random.Random) -> list[Edit]:
+    """A narrative amount (a total, 基本支出 …) equal to a table cell its label names (the
+    row label ends with the words before the amount): the narrative amount changed 5–15 %."""
+    out = []
+    tables = tables_of(text)
+    outside = _outside_tables(text)
+    cells = []
+    for t in tables:
+        for row in t.rows:
+            label = _row_label(row)
+            for c in row[1:]:
+                v = number_cell(c.text)
+                if v is not None and label:
+                    cells.append((label, v, c))
+            # Side-by-side halves: the label of the right half's cell stands left of it.
+            for i in range(2, len(row) - 1):
+                v = number_cell(row[i + 1].text)
+                label2 = re.sub(r"^[一二三四五六七八九十\d]+[、.．]|\s", "", row[i].text)
+                if v is not None and label2 and number_cell(row[i].text) is None:
+                    cells.append((label2, v, row[i + 1]))
+    for m in _PART_RE.finditer(text):
+        if not outside(m.start()):
+            continue
+        # Only the table can tell: no share, breakdown or change hangs on this amount.
+        s0, s1 = sentence_bounds(text, m.start())
+        if re.match(r"^[^。；\d]{0,8}(占|其中|比|较|增|减)", text[m.end():s1]) or \
+                re.search(r"(其中|包括)[：:]?[^。；\d]{0,16}$", text[s0:m.start()]):
+            continue
+        value = to_number(m.group(2))
+        words = fold(m.group(1))
+        match = [c for label, v, c in cells if abs(v - value) < 0.005 and len(label) >= 2
+                 and (words.endswith(label) or label.endswith(words[-4:]))]
+        if not match:
+            continue
+        d = decimals_of(m.group(2))
+        new = _shift(value, d, rng, 0.05, 0.15)
+        if new is None:
+            continue
+        out.append(Edit(m.start(2), m.end(2), fmt(new, d), ("inconsistency", "arithmetic", "unit"),
+                        f"正文 {m.group(1)}{m.group(2)}{m.group(3)} → {fmt(new, d)}（表中 {match[0].text.strip()}）",
+                        also=tuple((c.start, c.end) for c in match)))
+    return out
+
+
+# --------------------------------------------------------------------------- units
+
+_PER_WORDS = "人次|人|户|辆|亩|次|家|所|个|名|套|间"
+_EACH_STD = re.compile(rf"(?:每|人均|户均)({_PER_WORDS})?({_NUM})[ \t]*(万元|元)|({_NUM})[ \t]*(万元|元)/({_PER_WORDS})")
+
+
+def sites_per_head_unit(text: str, rng: random.Random) -> list[Edit]:
+    """A per-head standard × its count = an amount stated in the paragraph: that amount's
+    unit slipped (万元 ↔ 元) with the digits kept."""
+    out = []
+    for line_start, line in _lines(text):
+        for std in _EACH_STD.finditer(line):
+            per = std.group(1) or std.group(6)
+            if not per:
+                continue
+            value = to_number(std.group(2) or std.group(4)) * (10000 if (std.group(3) or std.group(5)) == "万元" else 1)
+            counts = [to_number(c.group(1)) for c in re.finditer(rf"({_NUM})[ \t]*({per}|名|人)(?![/\d])", line)
+                      if c.group(2) in (per, "名" if per == "人" else per, "人" if per == "名" else per)]
+            for a in AMOUNT_RE.finditer(line):
+                if a.start() <= std.end() and a.end() >= std.start():
+                    continue
+                yuan = to_number(a.group(1)) * (10000 if a.group(2) == "万元" else 1)
+                if any(abs(value * n - yuan) <= 0.006 * max(yuan, 1) for n in counts):
+                    new_unit = "元" if a.group(2) == "万元" else "万元"
+                    out.append(Edit(line_start + a.start(2), line_start + a.end(2), new_unit, ("unit",),
+                                    f"{a.group(1)}{a.group(2)} → {a.group(1)}{new_unit}（{std.group()} × 人数）"))
+    return out
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def sites_unitless(text: str, rng: random.Random) -> list[Edit]:
+    """A per-head standard "300元/人" that loses its unit: "300/人"."""
+    out = []
+    outside = _outside_tables(text)
+    for m in re.finditer(rf"(?<![\d.,])({_NUM})[ \t]*(万元|元)/({_PER_WORDS})", text):
+        if outside(m.start()):
+            out.append(Edit(m.start(1), m.end(2), m.group(1), ("unit",), f"{m.group()} → {m.group(1)}/{m.group(3)}"))
+    return out
+
+
+# --------------------------------------------------------------------------- residue
+
+_CHANGE_WORD = re.compile(r"(?:比上年|较上年|与上年相比|比20\d\d年|较20\d\d年|与20\d\d年相比|同比)[^。；\n]{0,20}?(增加|减少|增长|下降|上升|提高|降低)")
+_OPPOSITE = {"增加": "减少", "减少": "增加", "增长": "下降", "下降": "增长", "上升": "下降", "提高": "降低", "降低": "提高"}
+
+
+def sites_option_pair(text: str, rng: random.Random) -> list[Edit]:
+    """A change word of a comparison left as the template's option pair: 增加 → 增加（减少）."""
+    out = []
+    outside = _outside_tables(text)
+    for m in _CHANGE_WORD.finditer(text):
+        if not outside(m.start()):
+            continue
+        word = m.group(1)
+        new = rng.choice([f"{word}（{_OPPOSITE[word]}）", f"{word}({_OPPOSITE[word]})"])
+        out.append(Edit(m.start(1), m.end(1), new, ("boilerplate",), f"{word} → {new}"))
+    return out
+
+
+_NOTES = ("（如持平作持平表述）", "（如有增减变化请说明原因）", "（此处填写主要原因）", "（参考格式）")
+
+
+def sites_bracket_note(text: str, rng: random.Random) -> list[Edit]:
+    """A template's bracketed instruction left in the body: after a comparison's change
+    figure, or after a section heading."""
+    out = []
+    outside = _outside_tables(text)
+    for m in _CHANGE.finditer(text):
+        if outside(m.start()):
+            note = rng.choice(_NOTES[:3])
+            out.append(Edit(m.end(), m.end(), note, ("boilerplate",), f"插入{note}"))
+    for m in _HEADING_RE.finditer(text):
+        end = text.find("\n", m.start())
+        if end > 0 and len(fold(text[m.start():end])) <= 30 and outside(m.start()):
+            out.append(Edit(end, end, "（参考格式）", ("boilerplate",), "标题后插入（参考格式）"))
+    return out
+
+
+_ITEM = re.compile(r"^[ \t]*(?:([\u4e00-\u9fff]{1,4})(\d{1,2})[：:]|(\d{1,2})[.、．](?!\d)|[（(](\d{1,2})[）)])", re.M)
+
+
+def sites_empty_row(text: str, rng: random.Random) -> list[Edit]:
+    """A run of numbered lines ("目标1：…", "1.…", "（1）…"): a next item left as the template's
+    empty row ("目标4：……")."""
+    out = []
+    outside = _outside_tables(text)
+    items = [m for m in _ITEM.finditer(text) if outside(m.start())]
+    for i, m in enumerate(items):
+        n = int(m.group(2) or m.group(3) or m.group(4))
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        line_end = text.find("\n", m.start())
+        if line_end < 0 or n < 2:
+            continue
+        nxt_n = int(nxt.group(2) or nxt.group(3) or nxt.group(4)) if nxt else None
+        if nxt is not None and nxt_n == n + 1:
+            continue  # not the last item of its list (the next may follow a paragraph)
+        prev = items[i - 1] if i else None
+        if prev is None or int(prev.group(2) or prev.group(3) or prev.group(4)) != n - 1:
+            continue
+        if m.group(1):
+            new = f"{m.group(1)}{n + 1}：……"
+        elif m.group(3):
+            new = f"{n + 1}{text[m.end() - 1]}……"
+        else:
+            new = f"（{n + 1}）……"
+        out.append(Edit(line_end + 1, line_end + 1, new + "\n", ("boilerplate", "missing_part"), f"插入空白条目“{new}”"))
+    return out
+
+
+def sites_html_residue(text: str, rng: random.Random) -> list[Edit]:
+    """Web-page residue: "&nbsp;" inside a narrative sentence, or "< >" for a lost number."""
+    out = []
+    outside = _outside_tables(text)
+    for m in re.finditer(r"[\u4e00-\u9fff]，(?=[\u4e00-\u9fff])", text):
+        if outside(m.start()) and rng.random() < 0.5:
+            out.append(Edit(m.end(), m.end(), "&nbsp;", ("boilerplate", "wording"), "插入&nbsp;"))
+    for m in re.finditer(r"^[ \t]*(\d{1,2})[.、．](?!\d)", text, re.M):
+        if outside(m.start()):
+            out.append(Edit(m.start(1), m.end(), "< >", ("boilerplate", "wording"), f"编号 {m.group()} → < >"))
+    return out
+
+
+def sites_docno(text: str, rng: random.Random) -> list[Edit]:
+    """A document number "〔2023〕18号" whose closing bracket is lost: "〔202318号"."""
+    return [Edit(m.start(2), m.end(2), "", ("wording", "boilerplate"), f"文号 {m.group()} 缺“〕”",
+                 related=((m.start(), m.end()),))
+            for m in re.finditer(r"[〔\[［](20\d\d)([〕\]］])(\d{1,4})号", text)]
+
+
+def sites_year_xx(text: str, rng: random.Random) -> list[Edit]:
+    """A year in the body (not the title) left as the template's "20XX年"."""
+    out = []
+    first_line = text.find("\n")
+    outside = _outside_tables(text)
+    for m in re.finditer(r"(?<![\d〔\[（(])(20\d\d)(?=年)", text):
+        if m.start() > first_line and outside(m.start()):
+            mark = rng.choice(["20XX", "20xx", "20××"])
+            out.append(Edit(m.start(), m.end(), mark, ("boilerplate", "missing_part", "wording"),
+                            f"{m.group()}年 → {mark}年", related=(sentence_bounds(text, m.start()),)))
+    return out
+
+
+# --------------------------------------------------------------------------- claims
+
+_TARGET_ACTUAL = re.compile(
+    rf"(不少于|不低于|≥|达到)[ \t]*({_NUM})[ \t]*([^\d\s，,。；;%]{{0,3}}?|%)"
+    rf"[，,][^。；;\n\d]{{0,6}}?(实际完成|实际达到|实际|完成了?)[ \t]*({_NUM})[ \t]*(\3)(?=[，,；;。\n])")
+
+
+def sites_claim_plan(text: str, rng: random.Random) -> list[Edit]:
+    """A target and its actual stated in the text, met: the actual lowered below the target
+    and "已按计划完成" said next to it."""
+    out = []
+    outside = _outside_tables(text)
+    for m in _TARGET_ACTUAL.finditer(text):
+        if not outside(m.start()):
+            continue
+        target, actual = to_number(m.group(2)), to_number(m.group(5))
+        if actual < target or target <= 0:
+            continue
+        d = decimals_of(m.group(5))
+        new = round(target * rng.uniform(0.75, 0.93), d)
+        if new >= target or new <= 0:
+            continue
+        claim = rng.choice(["，已按计划完成", "，已按计划全部完成", "，达到预期目标"])
+        out.append(Edit(m.start(5), m.end(6), f"{fmt(new, d)}{m.group(6)}{claim}", ("unsupported_claim",),
+                        f"实际 {m.group(5)}{m.group(6)} → {fmt(new, d)}{m.group(6)}（目标 {m.group(1)}{m.group(2)}{m.group(3)}）{claim}",
+                        also=((m.start(), m.end()),)))
+    return out
+
+
+_PROBLEMS_HEADING = re.compile(r"存在的?问题|主要问题|问题及原因|问题和不足")
+_LOW_RATE = re.compile(rf"(?:执行率|支出率|支付率|执行进度)[^。；\n\d%]{{0,8}}?({_NUM})[ \t]*[%％]")
+_BUDGET_SPENT = re.compile(rf"预算[^。；\n\d]{{0,6}}?({_NUM})[ \t]*万元[^。；\n\d]{{0,12}}?(?:支出|执行|使用)[^。；\n\d]{{0,4}}?({_NUM})[ \t]*万元")
+
+
+def _low_execution(text: str) -> bool:
+    if any(to_number(m.group(1)) < 90 for m in _LOW_RATE.finditer(text)):
+        return True
+    return any(0 < to_number(m.group(2)) / to_number(m.group(1)) < 0.9 for m in _BUDGET_SPENT.finditer(text)
+               if to_number(m.group(1)) > 0)
+
+
+def sites_claim_no_problem(text: str, rng: random.Random) -> list[Edit]:
+    """In a report whose figures show execution below 90 % (outside the problems part),
+    the problems part says "暂无问题"."""
+    out = []
+    headings = list(_HEADING_RE.finditer(text))
+    for i, m in enumerate(headings):
+        line_end = text.find("\n", m.start())
+        line = text[m.start():line_end]
+        if line_end < 0 or len(fold(line)) > 30 or not _PROBLEMS_HEADING.search(line) or "改进" in line:
+            continue
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(text)
+        end = text.rfind("\n", 0, end) + 1 if text.rfind("\n", 0, end) > line_end else end
+        if not _low_execution(text[:line_end] + text[end:]):
+            continue
+        body = rng.choice(["暂无问题。", "无。", "经自查，本年度未发现问题。"])
+        out.append(Edit(line_end + 1, end, body + "\n", ("unsupported_claim",), f"问题部分改为“{body}”"))
+    return out
+
+
+# --------------------------------------------------------------------------- numbering
+
+_INLINE_NUM = re.compile(r"(?:(?<=[：:；;。，,])|^)[ \t]*(\d{1,2})[.、．](?!\d)|[（(](\d{1,2})[）)]", re.M)
+
+
+def sites_numbering(text: str, rng: random.Random) -> list[Edit]:
+    """Items numbered in one paragraph ("1.…2.…3."): the last number skips (→ n+1) or repeats."""
+    out = []
+    outside = _outside_tables(text)
+    for line_start, line in _lines(text):
+        if not outside(line_start):
+            continue
+        nums = [m for m in _INLINE_NUM.finditer(line) if m.start() > 0]
+        run = []
+        for m in nums:
+            n = int(m.group(1) or m.group(2))
+            style = m.group(1) is not None
+            if run and (n != run[-1][0] + 1 or style != run[-1][1]):
+                run = [] if n != 1 else run[:0]
+            if not run and n != 1:
+                continue
+            run.append((n, style, m))
+        if len(run) < 2:
+            continue
+        n, _, last = run[-1]
+        group = 1 if last.group(1) else 2
+        new = str(n + 1) if rng.random() < 0.6 or n < 3 else str(n - 1)
+        out.append(Edit(line_start + last.start(group), line_start + last.end(group), new, ("wording", "duplicate"),
+                        f"段内编号 {n} → {new}"))
+    return out
+
+
+NEW_MUTATORS = {
+    "unmet_no_reason": sites_unmet_no_reason,
+    "over_completion": sites_over_completion,
+    "cost_comparator": sites_cost_comparator,
+    "level_mismatch": sites_level_mismatch,
+    "malformed_target": sites_malformed_target,
+    "satisfaction_no_survey": sites_satisfaction_no_survey,
+    "uniform_full": sites_uniform_full,
+    "actual_copies_target": sites_actual_copies_target,
+    "weights": sites_weights,
+    "exec_score": sites_exec_score,
+    "funds_sources": sites_funds_sources,
+    "open_rate": sites_open_rate,
+    "parts_exceed": sites_parts_exceed,
+    "staffing": sites_staffing,
+    "class_tag": sites_class_tag,
+    "own_year_change": sites_own_year_change,
+    "text_vs_table": sites_text_vs_table,
+    "per_head_unit": sites_per_head_unit,
+    "unitless": sites_unitless,
+    "option_pair": sites_option_pair,
+    "bracket_note": sites_bracket_note,
+    "empty_row": sites_empty_row,
+    "html_residue": sites_html_residue,
+    "docno": sites_docno,
+    "year_xx": sites_year_xx,
+    "claim_plan": sites_claim_plan,
+    "claim_no_problem": sites_claim_no_problem,
+    "numbering": sites_numbering,
+}
+
+
 MUTATORS = {
     "total": sites_total,
     "share": sites_share,
@@ -574,6 +1558,7 @@ MUTATORS = {
     "placeholder": sites_placeholder,
     "off_domain": sites_off_domain,
     "table_cell": sites_table_cell,
+    **NEW_MUTATORS,
 }
 
 
@@ -669,6 +1654,10 @@ def render_pdfs(docx_paths: list[Path], out_dir: Path, workers: int = 2) -> None
             p.wait(timeout=60 + 20 * len(docx_paths))
 
 
+def _render_job(args: tuple) -> Path:
+    return render(*args)
+
+
 def render(text: str, fmt_name: str, stem: str, work: Path) -> Path:
     """Write one text in a format (PDF: its DOCX; render_pdfs makes the PDF later)."""
     if fmt_name == "txt":
@@ -697,7 +1686,19 @@ def review_findings(path: str) -> tuple[list[dict], str, dict]:
     from reviewer.pipeline import review_file
 
     review, doc = review_file(path, ReviewOptions(llm="off"))
-    return [f.model_dump() for f in review.findings], fold(doc.text), review.document.model_dump()
+    findings = [f.model_dump() for f in review.findings]
+    # Where each quote sits in the folded text, from its offsets: a short quote ("*", "5")
+    # occurs many times, its location only once.
+    cum, n = [0], 0
+    for ch in doc.text:
+        n += len(fold(ch))
+        cum.append(n)
+    for f in findings:
+        loc = f.get("location") or {}
+        s, e = loc.get("start"), loc.get("end")
+        if s is not None and e is not None and 0 <= s <= e <= len(doc.text):
+            f["folded_span"] = (cum[s], cum[e])
+    return findings, fold(doc.text), review.document.model_dump()
 
 
 def finding_key(f: dict) -> tuple[str, str]:
@@ -705,6 +1706,9 @@ def finding_key(f: dict) -> tuple[str, str]:
 
 
 def quote_overlaps(f: dict, doc: str, targets: list[tuple[int, int]]) -> bool:
+    located = f.get("folded_span")
+    if located and located[1] > located[0] and any(overlaps(tuple(located), t) for t in targets):
+        return True
     quote = fold(f.get("quote"))
     if len(quote) < 2:
         return False
@@ -805,16 +1809,20 @@ def run(bases: list[Path], classes: list[str], formats: list[str], limit: int, s
     work_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="reviewer-mutate-"))
     work_dir.mkdir(parents=True, exist_ok=True)
     try:
-        jobs = []
+        jobs, renders = [], []
         for bi, base in enumerate(bases):
             for f in formats:
-                path = render(base.read_text(encoding="utf-8"), f, f"b{bi}_clean", work_dir)
-                jobs.append(dict(kind="clean", base=base.name, fmt=f, path=str(path), mutation=None))
+                renders.append((base.read_text(encoding="utf-8"), f, f"b{bi}_clean", work_dir))
+                jobs.append(dict(kind="clean", base=base.name, fmt=f, mutation=None))
         for mi, m in enumerate(mutations):
             for f in formats:
-                path = render(m["text"], f, f"m{mi:04d}", work_dir)
-                jobs.append(dict(kind="mutation", base=m["base"], fmt=f, path=str(path), mutation_index=mi,
+                renders.append((m["text"], f, f"m{mi:04d}", work_dir))
+                jobs.append(dict(kind="mutation", base=m["base"], fmt=f, mutation_index=mi,
                                  mutation={k: m[k] for k in ("anchor", "categories", "anyof", "also", "related")}))
+        # Rendering DOCX files is CPU work too: spread it over the workers.
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            for job, path in zip(jobs, pool.map(_render_job, renders, chunksize=8)):
+                job["path"] = str(path)
         if "pdf" in formats:
             docx_for_pdf = [Path(j["path"]) for j in jobs if j["fmt"] == "pdf"]
             render_pdfs(docx_for_pdf, work_dir / "pdf", workers)
@@ -866,8 +1874,9 @@ def summarise(records: list[dict], classes: list[str], formats: list[str]) -> di
 def print_table(result: dict, verbose: bool = False) -> None:
     formats, summary = result["formats"], result["summary"]
     width = 22
-    print(f"{'class':<14}" + "".join(f"{f:>{width}}" for f in formats))
-    print(f"{'':<14}" + "".join(f"{'found/n  added site':>{width}}" for _ in formats))
+    name_width = max(14, *(len(c) + 1 for c in result["classes"]))
+    print(f"{'class':<{name_width}}" + "".join(f"{f:>{width}}" for f in formats))
+    print(f"{'':<{name_width}}" + "".join(f"{'found/n  added site':>{width}}" for _ in formats))
     for cls in result["classes"] + ["ALL"]:
         cells = []
         for f in formats:
@@ -877,7 +1886,7 @@ def print_table(result: dict, verbose: bool = False) -> None:
                 continue
             cell = f"{s['found']}/{s['n']} {100 * s['found'] / s['n']:3.0f}% {s['added']:>3} {s['at_site']:>3}"
             cells.append(f"{cell:>{width}}")
-        print(f"{cls:<14}" + "".join(cells))
+        print(f"{cls:<{name_width}}" + "".join(cells))
     print(f"bases: {len(result['bases'])}, mutations × formats: {len(result['records'])}, "
           f"seed {result['seed']}, render {result['render_seconds']}s, total {result['total_seconds']}s")
     lost = sum(r["anchor_in_text"] is False and not r["error"] for r in result["records"])

@@ -3,6 +3,7 @@ shape in a small report, changes it, and names an anchor the mutated text holds;
 without such a site gets no mutation. One end-to-end run checks the review finds a few."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -124,3 +125,148 @@ def test_review_finds_injected_defects_end_to_end(tmp_path):
     missed = [(r["cls"], r["note"]) for r in records if not r["found"]]
     assert not missed
     assert sum(len(r["added"]) for r in records) <= 1
+
+
+# --------------------------------------------------------------------------- issue 11 classes
+
+def _tab_table(rows: list[list[str]]) -> str:
+    return "".join("".join(f"\t{c}\n" for c in r) + "\n" for r in rows)
+
+
+FORM = _tab_table([
+    ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "偏差原因"],
+    ["产出指标", "数量指标", "新建供水工程", "≥18处", "20处", "10", "10", ""],
+    ["", "", "更换管网", "≥45公里", "46.5公里", "10", "10", ""],
+    ["", "", "培训管护员", "≥40人", "42人", "5", "5", ""],
+    ["", "质量指标", "验收合格率", "≥95%", "96.8%", "5", "5", ""],
+    ["", "", "水质合格率", "≥95%", "97%", "5", "5", ""],
+    ["", "时效指标", "按期完工率", "≥90%", "88%", "5", "4.89", "汛期影响"],
+    ["", "成本指标", "单处平均造价", "≤42万元", "40.8万元", "10", "10", ""],
+    ["效益指标", "社会效益指标", "自来水普及率", "≥60%", "63%", "10", "10", ""],
+    ["", "", "受益人口", "≥3.2万人", "3.4万人", "10", "10", ""],
+    ["", "可持续影响指标", "管护制度健全性", "健全", "已制定", "10", "10", ""],
+    ["满意度指标", "满意度指标", "受益群众满意度", "≥90%", "94.2%", "10", "10", ""],
+])
+
+FUNDS = _tab_table([
+    ["资金项目", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["年度资金总额", "860.00", "900.00", "846.00", "10", "94.00%", "9.40"],
+    ["其中：中央财政资金", "500.00", "520.00", "500.00", "", "", ""],
+    ["省级财政资金", "200.00", "210.00", "200.00", "", "", ""],
+    ["县级财政资金", "160.00", "170.00", "146.00", "", "", ""],
+])
+
+NARRATIVE = (
+    "云溪县水利局2023年度项目支出绩效自评报告\n"
+    "一、项目概况\n"
+    "依据《关于下达资金的通知》（云财农〔2023〕18号）实施。本局核定编制38人，年末实有人员61人，其中在职35人，离休1人，退休25人。\n"
+    "2023年收入合计3260.45万元，其中：财政拨款收入3180.45万元，其他收入80.00万元。\n"
+    "按支出功能分类，卫生健康支出2870.52万元，占支出合计的89.74%。\n"
+    "2023年支出合计3198.72万元，比2022年的2985.30万元增加213.42万元，增长7.15%。\n"
+    "累计拨付资金846.00万元，全年预算900.00万元，资金拨付进度94.00%。\n"
+    "聘用管护员42名，管护补助按2400元/人的标准发放，全年发放管护补助资金10.08万元。\n"
+    "年度计划新建工程不少于18处，实际完成20处。全年预算执行率82.60%。\n"
+    "主要做了以下工作：1.按季度调度；2.开展水质抽检；3.开展运行检查。\n"
+    "本年度基本支出1256.30万元，主要用于保障正常运转。\n"
+    "收入支出决算总表\n"
+    + _tab_table([["收入项目", "决算数", "支出项目", "决算数"],
+                  ["一、财政拨款收入", "3180.45", "一、基本支出", "1256.30"],
+                  ["本年收入合计", "3260.45", "本年支出合计", "3198.72"]])
+    + "二、存在的问题及原因\n一是预算执行率82.60%，原因是培训推迟。\n三、改进措施\n按季度对接计划。\n"
+)
+
+# (class, text with a site, text the edit must change (before → after, "" when inserted),
+#  text without a site of that shape)
+NEW_CASES = [
+    ("unmet_no_reason", FORM, "", FORM.replace("偏差原因", "备注说明")),
+    ("over_completion", FORM, "", "本报告不含自评表。\n"),
+    ("cost_comparator", FORM, "≤", FORM.replace("成本指标", "效率指标").replace("单处平均造价", "单处平均工期")),
+    ("level_mismatch", FORM, "", FORM.replace("数量指标", "质量指标").replace("产出指标", "效率类")),
+    ("malformed_target", FORM, "", "本报告不含自评表。\n"),
+    ("satisfaction_no_survey", FORM, "", FORM.replace("受益群众满意度", "受益群众评价")),
+    ("uniform_full", FORM, "", FORM.replace("\t4.89\n\t汛期影响", "\t5\n\t")),
+    ("actual_copies_target", FORM, "", FORM.replace("≥", "").replace("≤", "")),
+    ("weights", FORM, "", "本报告不含自评表。\n"),
+    ("exec_score", FUNDS, "9.40", FUNDS.replace("9.40", "8.00")),
+    ("funds_sources", FUNDS, "", FUNDS.replace("其中：", "")),
+    ("open_rate", NARRATIVE, "94.00", NARRATIVE.replace("资金拨付进度94.00%", "资金拨付进度较快")),
+    ("parts_exceed", NARRATIVE, "", NARRATIVE.replace("其他收入80.00万元", "其他收入90.00万元")),
+    ("staffing", NARRATIVE, "", NARRATIVE.replace("退休25人", "退休26人")),
+    ("class_tag", NARRATIVE, "", NARRATIVE.replace("的89.74%", "的大部分")),
+    ("own_year_change", NARRATIVE, "7.15", NARRATIVE.replace("，增长7.15%", "").replace("比2022年的2985.30万元", "比上年")),
+    ("text_vs_table", NARRATIVE, "1256.30", NARRATIVE.replace("本年度基本支出1256.30万元", "本年度基本支出1250.00万元")),
+    ("per_head_unit", NARRATIVE, "万元", NARRATIVE.replace("10.08万元", "12.00万元")),
+    ("unitless", NARRATIVE, "元", NARRATIVE.replace("2400元/人", "每人2400元")),
+    ("option_pair", NARRATIVE, "", NARRATIVE.replace("比2022年", "与往年")),
+    ("bracket_note", "一、项目概况\n2023年支出合计3198.72万元，比上年增加213.42万元。\n", "",
+     "本局负责全县供水。\n"),
+    ("empty_row", "二、绩效目标\n目标1：新建工程18处。\n目标2：更换管网45公里。\n三、其他\n", "",
+     "二、绩效目标\n新建工程18处。\n"),
+    ("html_residue", NARRATIVE, "", "1234567890\n"),
+    ("docno", NARRATIVE, "〕", NARRATIVE.replace("〕", "）")),
+    ("year_xx", NARRATIVE, "", "本局负责全县供水。\n"),
+    ("claim_plan", NARRATIVE, "20", NARRATIVE.replace("不少于18处，实际完成20处", "18处")),
+    ("claim_no_problem", NARRATIVE, "", NARRATIVE.replace("82.60%", "96.60%")),
+    ("numbering", NARRATIVE, "3", NARRATIVE.replace("1.按季度调度；2.开展水质抽检；3.", "按季度调度、开展水质抽检并")),
+]
+
+
+@pytest.mark.parametrize("cls,text,changed,_", NEW_CASES, ids=[c[0] for c in NEW_CASES])
+def test_issue11_mutator_changes_a_site_of_its_shape(cls, text, changed, _):
+    mutations = mutate.mutate(text, cls, seed=3, limit=3)
+    assert mutations, f"{cls}: no site found"
+    for m in mutations:
+        assert m.text != text and m.cls == cls and m.categories
+        assert m.anchor and mutate.fold(m.anchor) in mutate.fold(m.text)
+        start, end = m.site
+        assert text[:start] == m.text[:start]  # the edit begins at the site
+        assert mutate.fold(m.text[start:end]) in mutate.fold(m.anchor) or not m.text[start:end].strip()
+        if changed:  # the figure or mark the class is about was replaced
+            removed = text[start:start + len(text) - len(m.text) + (end - start)]
+            assert changed in removed or changed in text[start:start + 12], (cls, removed)
+
+
+@pytest.mark.parametrize("cls,_,__,text", NEW_CASES, ids=[c[0] for c in NEW_CASES])
+def test_issue11_mutator_skips_text_without_its_shape(cls, _, __, text):
+    assert mutate.mutate(text, cls, seed=3, limit=5) == []
+
+
+def test_issue11_mutations_break_what_they_claim():
+    """Spot checks of the changed values: short of target, over 130 %, every score full,
+    sources off their total, parts over their total, staff off their sum."""
+    [unmet] = mutate.mutate(FORM, "unmet_no_reason", seed=1)
+    row = next(r for r in mutate.indicator_rows(unmet.text) if r.cells["actual"].start >= unmet.site[0] - 1
+               and r.cells["actual"].start < unmet.site[1])
+    target, actual = mutate.quantity(row.text("target")), mutate.quantity(row.text("actual"))
+    assert actual[1] < target[1] and row.text("reason") == ""
+    [over] = mutate.mutate(FORM, "over_completion", seed=1)
+    rows = mutate.indicator_rows(over.text)
+    assert any(mutate.quantity(r.text("actual"))[1] >= 1.3 * mutate.quantity(r.text("target"))[1]
+               for r in rows if mutate.quantity(r.text("actual")) and mutate.quantity(r.text("target")))
+    [full] = mutate.mutate(FORM, "uniform_full", seed=1)
+    leaves = mutate._leaf_rows(full.text, mutate.indicator_rows(full.text))
+    assert len(leaves) >= 10 and all(r.value("score") == r.value("weight") for r in leaves)
+    [tagged] = mutate.mutate(NARRATIVE, "class_tag", seed=1)
+    assert re.search(r"卫生健康支出[（(][类款][）)]2870\.52万元", tagged.text) and "89.74%" not in tagged.text
+    [funds] = mutate.mutate(FUNDS, "funds_sources", seed=1)
+    assert funds.text.count("\t") == FUNDS.count("\t") and funds.text != FUNDS
+    [people] = mutate.mutate(NARRATIVE, "staffing", seed=1)
+    m = re.search(r"实有人员(\d+)人，其中在职(\d+)人，离休(\d+)人，退休(\d+)人", people.text)
+    assert int(m.group(1)) != sum(int(m.group(i)) for i in (2, 3, 4))
+    [parts] = mutate.mutate(NARRATIVE, "parts_exceed", seed=1)
+    m = re.search(r"收入合计([\d.]+)万元，其中：财政拨款收入([\d.]+)万元，其他收入([\d.]+)万元", parts.text)
+    assert float(m.group(2)) + float(m.group(3)) > float(m.group(1))
+
+
+def test_new_bases_are_clean_and_reviewed_end_to_end():
+    """The added clean bases give no figure finding offline, and one mutation of each of a few
+    issue-11 classes is found on them (TXT)."""
+    bases = [BENCH / "data" / n for n in ("project_water_clean.txt", "department_health_clean.txt")]
+    for base in bases:
+        findings, _, document = mutate.review_findings(str(base))
+        assert [f["rule"] for f in findings] == [] and document["kind"] in ("project", "department_overall")
+    result = mutate.run(bases, ["staffing", "exec_score", "option_pair", "numbering"], ["txt"], limit=1, seed=1,
+                        workers=1)
+    records = result["records"]
+    assert records and all(r["error"] is None for r in records)
+    assert [r["note"] for r in records if not r["found"]] == []
