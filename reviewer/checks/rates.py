@@ -15,7 +15,6 @@ AMOUNT_RATE_RE = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{0,6}?(?:执行|支出|完成|到位|使用|拨付|支付|兑付|发放)(?:率|进度|比例))"
     r"(?:为|达到|达|是|约)?(?P<pct>\d+(?:\.\d+)?)%"
 )
-_CLASSIC_RATE = re.compile(r"(?:预算)?执行率|支出率|完成率|到位率|使用率|拨付率|支付率")
 _NOT_MONEY_RATE = re.compile(r"增长|下降|同比|环比|变动|满意|覆盖|合格|优良|知晓|参与|任务|工作|项目|指标|目标|人数|户数")
 COUNT_RATE_RE = re.compile(r"(?P<name>评优率|优良率|优秀率|合格率|达标率)(?:为|达到|达|是)?(?P<pct>\d+(?:\.\d+)?)%")
 _BUDGET = re.compile(r"预算|安排|计划|下达|批复")
@@ -48,16 +47,18 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> No
         if any(consistent(pct, a.in_yuan / b.in_yuan * 100) for a, b in pairs):
             continue
         # The rate's own sentence may take another denominator (申领, 应付 …): any two of
-        # its amounts that give the stated rate explain it.
+        # its amounts that give the stated rate explain it, and when it states two or more
+        # amounts the rate is recomputed from them.
         s, _ = para.sentence_bounds(m.start())
         own = [f for f in amounts if f.fstart >= s][-6:]
-        if any(consistent(pct, x.in_yuan / y.in_yuan * 100) for x in own for y in own if x is not y and y.in_yuan):
+        own_pairs = [(x, y) for x in own for y in own if x is not y and y.in_yuan and x.in_yuan <= y.in_yuan]
+        if any(consistent(pct, x.in_yuan / y.in_yuan * 100) for x, y in own_pairs):
             continue
-        # A rate named beyond the classic ones (兑付率, 拨付进度 …) is judged only on the
-        # figures of its own sentence.
-        if not _CLASSIC_RATE.search(m.group("name")) and not (
-                any(f.fstart >= s for f in budgets) and any(f.fstart >= s for f in actuals)):
-            continue
+        own_budget_pairs = [(a, b) for a, b in pairs if a.fstart >= s and b.fstart >= s]
+        if own_budget_pairs:
+            pairs = own_budget_pairs
+        elif own_pairs and not any(b.fstart >= s for b in budgets):
+            pairs = own_pairs  # the sentence takes its own denominator
         # Year-start or adjusted budget: report against the pair nearest the stated rate.
         stated = float(pct)
         a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - stated))
