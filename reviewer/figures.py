@@ -7,6 +7,7 @@ folded text the clause marks are `,` `:` `;` `(` `)` next to `、` and `。`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -117,15 +118,24 @@ class Paragraph:
         s, e = self.folded.span(fstart, fend)
         return self.block.start + s, self.block.start + e
 
+    @cached_property
+    def _sentence_marks(self) -> list[int]:
+        return [i for i, ch in enumerate(self.text) if ch in SENTENCE_END]
+
+    @cached_property
+    def _clause_marks(self) -> list[int]:
+        return clause_marks(self.text)
+
     def sentence_bounds(self, fpos: int) -> tuple[int, int]:
-        t = self.text
-        s = max((t.rfind(ch, 0, fpos) for ch in SENTENCE_END), default=-1) + 1
-        ends = [i for i in (t.find(ch, fpos) for ch in SENTENCE_END) if i >= 0]
-        return s, (min(ends) + 1 if ends else len(t))
+        # Mark positions are found once per paragraph: a long paragraph asks this for
+        # every figure, and scanning back each time would be quadratic.
+        marks = self._sentence_marks
+        k = bisect.bisect_left(marks, fpos)
+        start = marks[k - 1] + 1 if k else 0
+        return start, (marks[k] + 1 if k < len(marks) else len(self.text))
 
     def clause_start(self, fpos: int) -> int:
-        t = self.text
-        return max((t.rfind(ch, 0, fpos) for ch in CLAUSE_MARKS), default=-1) + 1
+        return _clause_start(self._clause_marks, fpos)
 
     def figures_between(self, fstart: int, fend: int) -> list[Figure]:
         return [f for f in self.figures if fstart <= f.fstart and f.fend <= fend]
@@ -159,11 +169,23 @@ def _is_code_or_date(text: str, m: re.Match) -> bool:
 _LEVEL_TAGS = ("(类)", "(款)", "(项)")
 
 
-def label_before(text: str, fpos: int) -> str:
+def clause_marks(text: str) -> list[int]:
+    """Positions of the clause marks of `text`, in order."""
+    return [i for i, ch in enumerate(text) if ch in CLAUSE_MARKS]
+
+
+def _clause_start(marks: list[int], fpos: int) -> int:
+    k = bisect.bisect_left(marks, fpos)
+    return marks[k - 1] + 1 if k else 0
+
+
+def label_before(text: str, fpos: int, marks: list[int] | None = None) -> str:
     # "一般公共服务支出（类）2106.66万元": the budget-level tag is part of the name.
     if text[max(0, fpos - 3):fpos] in _LEVEL_TAGS:
-        return label_before(text, fpos - 3)
-    start = max((text.rfind(ch, 0, fpos) for ch in CLAUSE_MARKS), default=-1) + 1
+        return label_before(text, fpos - 3, marks)
+    if marks is None:
+        marks = clause_marks(text)
+    start = _clause_start(marks, fpos)
     label = text[start:fpos]
     # Drop a leading subject code (2012902一般行政管理事务收入 → 一般行政管理事务收入).
     label = re.sub(r"^\d{3,}(?![年.\d])", "", label)
@@ -177,6 +199,7 @@ def extract_paragraph(block: Block) -> Paragraph:
     para = Paragraph(block, folded)
     text = folded.folded
     depth = _paren_depth_map(text)
+    marks = para._clause_marks
     for m in FIGURE_RE.finditer(text):
         if _is_code_or_date(text, m):
             continue
@@ -193,7 +216,7 @@ def extract_paragraph(block: Block) -> Paragraph:
         start, end = para.span(fs, fe)
         para.figures.append(Figure(
             value=value, unit=unit, num_text=m.group("num"), start=start, end=end, fstart=fs, fend=fe,
-            label=label_before(text, nstart if not m.group("cmp") else m.start("cmp")),
+            label=label_before(text, nstart if not m.group("cmp") else m.start("cmp"), marks),
             comparator=m.group("cmp"), in_parens=depth[fs] > 0,
         ))
     for m in CN_NUMBER_RE.finditer(text):
@@ -203,7 +226,7 @@ def extract_paragraph(block: Block) -> Paragraph:
         start, end = para.span(m.start(), m.end())
         para.figures.append(Figure(
             value=Decimal(value), unit=m.group("unit"), num_text=str(value), start=start, end=end,
-            fstart=m.start(), fend=m.end(), label=label_before(text, m.start()), in_parens=depth[m.start()] > 0,
+            fstart=m.start(), fend=m.end(), label=label_before(text, m.start(), marks), in_parens=depth[m.start()] > 0,
         ))
     para.figures.sort(key=lambda f: f.fstart)
     return para
@@ -217,7 +240,13 @@ class FigureIndex:
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
-        return [extract_paragraph(b) for b in self.doc.blocks if b.kind == "paragraph"]
+        # Kept on the document: the pre-pass and the rules each make an index, and the
+        # figures of a document are extracted once.
+        cached = self.doc.__dict__.get("_figure_paragraphs")
+        if cached is None:
+            cached = self.doc.__dict__["_figure_paragraphs"] = [
+                extract_paragraph(b) for b in self.doc.blocks if b.kind == "paragraph"]
+        return cached
 
     def figures(self):
         for p in self.paragraphs:

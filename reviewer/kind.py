@@ -64,7 +64,7 @@ def load_config(path: str | None = None) -> KindConfig:
     from .rubric import rubrics_dir
 
     file = Path(path) if path else rubrics_dir() / "kinds.yaml"
-    raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    raw = yaml.load(file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     tpl, se = raw["template"], raw["self_evaluation"]
     signals = [
         Signal(kind=s["kind"], where=s["where"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 SCHEMA_VERSION = 1
 
@@ -89,6 +89,14 @@ class Finding(BaseModel):
     expected: Optional[str] = None
     suggestion: str = ""
     grounded: bool = True
+    # How a model finding's quote was found in the text (additive to schema 1; absent on
+    # deterministic findings): verbatim after folding, after normalising separators and
+    # number formats (or piecewise around an ellipsis), or by a bounded fuzzy window.
+    grounding: Optional[Literal["exact", "normalised", "fuzzy"]] = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_additions(self, handler):
+        return _drop_none(handler(self), ("grounding",))
 
 
 class DocumentInfo(BaseModel):
@@ -107,6 +115,29 @@ class DocumentInfo(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
+def _drop_none(data, fields: tuple[str, ...]):
+    """Additive contract fields are left out while unset, so older readers and the
+    offline output stay byte-identical."""
+    if isinstance(data, dict):
+        for name in fields:
+            if data.get(name) is None:
+                data.pop(name, None)
+    return data
+
+
+class LLMFindingCounts(BaseModel):
+    """What became of the model's findings (additive to schema 1)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    returned: int = 0  # items the model gave, over all calls
+    kept: int = 0  # shown as model findings
+    merged: int = 0  # folded into a deterministic finding or another model finding
+    dropped: int = 0
+    # reason -> count: ungrounded, generic, duplicate, invalid, truncated, disagreement …
+    reasons: dict[str, int] = Field(default_factory=dict)
+
+
 class LLMUsage(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -115,6 +146,19 @@ class LLMUsage(BaseModel):
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # Additive to schema 1, present only when the model stage was asked to run.
+    status: Optional[Literal["ok", "partial", "failed"]] = None
+    message: Optional[str] = None  # one line (Chinese) saying what happened, when not ok
+    endpoint: Optional[str] = None  # credentials redacted
+    failures: Optional[int] = None  # planned calls that failed for good
+    cached: Optional[int] = None  # planned calls answered from the cache
+    truncated: Optional[int] = None  # replies cut by the output limit even after the retry
+    findings: Optional[LLMFindingCounts] = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_additions(self, handler):
+        return _drop_none(handler(self), ("status", "message", "endpoint", "failures", "cached",
+                                          "truncated", "findings"))
 
 
 class Summary(BaseModel):
@@ -124,6 +168,13 @@ class Summary(BaseModel):
     warnings: int = 0
     infos: int = 0
     llm: LLMUsage = Field(default_factory=LLMUsage)
+    # Findings hidden by a reviewer's earlier decision (decisions file or web database);
+    # not counted above. Additive to schema 1, present only when decisions hid some.
+    dismissed: Optional[int] = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_additions(self, handler):
+        return _drop_none(handler(self), ("dismissed",))
 
 
 class Review(BaseModel):

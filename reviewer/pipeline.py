@@ -1,8 +1,9 @@
 """`review(path, options) -> Review`: the one entry point every front end calls.
 
 Stages run one after another on the same Document: the figure pre-pass, the rubric
-rules, then (when configured) the language model; their findings are merged. A stage
-that fails is reported as a finding and the others' work is kept.
+rules, then (when configured) the language model; their findings are merged. A check
+stage that fails is reported as a finding and the others' work is kept; the model stage
+reports its own status in summary.llm and on stderr, never as a finding.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .document import Document
-from .models import DocumentInfo, Finding, Review, Summary, LLMUsage
+from .models import DocumentInfo, Finding, LLMUsage, Review, Summary
 from .options import ReviewOptions
 from .sections import detect_unit, detect_year
 
@@ -86,24 +87,72 @@ def review_document(doc: Document, options: ReviewOptions | None = None) -> Revi
 
     _run_stage(doc, "rules", rules_stage, findings)
 
-    usage_box: list[LLMUsage] = []
+    stage_report = None
     if rubric_box and _llm_wanted(options):
-        from .llm import run_llm_stage
-        from .merge import merge_findings
-
-        llm_findings: list[Finding] = []
-
-        def llm_stage() -> list[Finding]:
-            got, used = run_llm_stage(doc, info, rubric_box[0], findings, options)
-            usage_box.append(used)
-            return got
-
-        _run_stage(doc, "llm", llm_stage, llm_findings)
-        findings = merge_findings(findings, llm_findings)
+        findings, stage_report = _llm_stage(doc, info, rubric_box[0], findings, options)
     findings = _dedupe(findings)
     findings = gate_by_kind(doc, info, findings, forced_rubric=bool(options.rubric))
+    if any(b.origin == "ocr" for b in doc.blocks):
+        from .ingest.ocr import note_ocr_findings
 
-    return finalize(info, findings, usage_box[0] if usage_box else None)
+        note_ocr_findings(doc, findings)  # a finding on a recognised page says so
+
+    review = finalize(info, findings, stage_report.usage if stage_report else None)
+    if stage_report is not None:
+        _account_llm_stage(stage_report, review)
+    return review
+
+
+# --- the model stage -------------------------------------------------------------------
+
+def _llm_stage(doc: Document, info: DocumentInfo, rubric, findings: list[Finding], options: ReviewOptions):
+    """The findings with the model's merged in, and the stage's report. The stage never
+    adds a finding about itself: a failure of any kind leaves the findings as they were
+    and is told in summary.llm and on stderr."""
+    from .llm import run_stage
+    from .llm.plan import part_synonyms
+    from .llm.stage import StageReport
+    from .merge import merge_model_findings
+
+    t0 = time.perf_counter()
+    try:
+        report = run_stage(doc, info, rubric, findings, options)
+    except Exception as exc:  # a bug in the stage must not lose the deterministic review
+        log.debug("model stage failure details", exc_info=exc)
+        report = StageReport(usage=LLMUsage(), doc_path=doc.path).fail(
+            f"模型审查出错（{type(exc).__name__}: {exc}）")
+    try:
+        model_findings = report.findings
+        if model_findings:
+            blocks = doc.block_at
+            outcome = merge_model_findings(findings, model_findings, part_synonyms(rubric),
+                                           block_of=blocks, call_of=report.call_ids)
+            report.set_fates(outcome.fates)
+            findings = outcome.findings
+    except Exception as exc:  # noqa: BLE001 - same rule for the merge
+        log.debug("model merge failure details", exc_info=exc)
+        report.fail(f"模型意见合并出错（{type(exc).__name__}: {exc}）")
+        report.items = []
+    log.debug("stage llm: %.3fs", time.perf_counter() - t0)
+    return findings, report
+
+
+def _account_llm_stage(report, review: Review) -> None:
+    """Fates of findings the kind gate removed, the one stderr line, the audit log."""
+    shown = {id(f) for f in review.findings}
+    changed = False
+    for item in report.items:
+        if item.fate in ("kept", "merged") and item.target is not None and id(item.target) not in shown:
+            item.fate, item.reason, changed = "dropped", "kind_gate", True
+    if changed:
+        report._count()
+    usage = report.usage
+    if usage.status != "ok" or usage.message:
+        # The command line prints this one line itself (summary.llm.message).
+        log.info("%s", usage.message or "模型审查未能完成")
+    settings = report.settings
+    if settings is not None and settings.llm_log is not None:
+        report.write_log(settings.llm_log)
 
 
 # --- the kind gate -------------------------------------------------------------------
@@ -236,7 +285,7 @@ def review_file(path: str | Path, options: ReviewOptions | None = None) -> tuple
     """The review and the document it points into (renderers that show the text need both)."""
     from .ingest import load
 
-    doc = load(path)
+    doc = load(path, limits=options.limits if options else None)
     return review_document(doc, options), doc
 
 

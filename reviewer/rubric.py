@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import InputError
+from .yamlio import load_yaml
 
 Severity = Literal["error", "warning", "info"]
 
@@ -168,7 +169,7 @@ def _read_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
         names = ", ".join(list_rubrics()) or "none"
         raise InputError(f"找不到评审规则“{ref}”（可用：{names}）", f"no rubric {ref!r} (available: {names})")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         raise InputError(f"评审规则文件格式错误：{path}", f"invalid rubric YAML {path}: {e}") from None
     if not isinstance(raw, dict):
@@ -213,7 +214,7 @@ def _is_rubric_file(path: Path) -> bool:
     """Data files live beside the rubrics (sectors, kinds, thresholds …): a rubric is a
     mapping with a name."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return True  # listed, so that loading it reports the error
     return isinstance(raw, dict) and "name" in raw

@@ -7,6 +7,7 @@ contents page (目录 and the heading lines after it) is not part of the tree.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -60,17 +61,24 @@ class Section:
 @dataclass
 class SectionTree:
     root: Section
+    _starts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def all(self) -> list[Section]:
         return [s for s in self.root.walk() if s.rank > ROOT_RANK]
 
     def at(self, offset: int) -> Section | None:
+        # Children are in document order: a binary search per level keeps every lookup
+        # logarithmic (checks ask this for every sentence).
         node, found = self.root, None
-        while True:
-            nxt = next((c for c in node.children if c.start <= offset < c.end), None)
-            if nxt is None:
+        while node.children:
+            starts = self._starts.get(id(node))
+            if starts is None:
+                starts = self._starts[id(node)] = [c.start for c in node.children]
+            k = bisect.bisect_right(starts, offset) - 1
+            if k < 0 or not (node.children[k].start <= offset < node.children[k].end):
                 return found
-            node = found = nxt
+            node = found = node.children[k]
+        return found
 
     def title_at(self, offset: int) -> str | None:
         s = self.at(offset)

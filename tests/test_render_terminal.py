@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from reviewer.commentlist import ListOptions
 from reviewer.models import DocumentInfo, Finding, LLMUsage, Location, Review, Summary
 from reviewer.render.markdown import render_markdown
 from reviewer.render.terminal import render_terminal
@@ -84,7 +85,8 @@ def test_terminal_golden(case):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_markdown_golden(case):
-    _check(f"markdown_{case}.md", render_markdown(CASES[case]()))
+    signed = ListOptions(audit_unit="某市财政局预算绩效管理科", auditor="审核人甲", date="2024年6月1日")
+    _check(f"markdown_{case}.md", render_markdown(CASES[case](), signed))
 
 
 def test_terminal_shows_every_finding_and_cuts_long_quotes():

@@ -174,7 +174,36 @@ def test_comment_text_format():
     doc = load(SAMPLE_TXTS[0])
     f = make_finding(doc, category="arithmetic", severity="error", source="prepass", rule="r", title="合计不符",
                      detail="分项之和为99。", suggestion="核对合计数。", span=(0, 4), stated="100", expected="99")
-    assert comment_text(f) == "[错误] 合计不符：分项之和为99。（文中：100；核算：99） 建议：核对合计数。"
+    assert comment_text(f) == "[须修改] 合计不符：分项之和为99。（文中：100；核算：99） 建议：核对合计数。"
+    cited = f.model_copy(update={"detail": "分项之和为99。（评审规则“部门整体支出绩效自评报告”：数据核算：合计）",
+                                 "stated": None, "expected": None})
+    assert comment_text(cited, "open") == ("【未整改】[须修改] 合计不符：分项之和为99。 建议：核对合计数。"
+                                           " 依据：《部门整体支出绩效自评报告》评分细则：数据核算：合计")
+
+
+@pytest.mark.parametrize("path", FIXTURE_DOCX[:2], ids=lambda p: p.name)
+def test_rereview_of_a_commented_file_replaces_the_tools_comments(path, tmp_path):
+    """The commented copy sent back and reviewed again: one set of the tool's comments,
+    while a person's own comment stays."""
+    first = load(path)
+    commented = tmp_path / "commented.docx"
+    commented.write_bytes(render_docx(build_review(first), first))
+    person = docx.Document(str(commented))
+    paragraph = next(p for p in person.paragraphs if p.text.strip())
+    person.add_comment(paragraph.runs[:1] or [paragraph.add_run("x")], text="单位说明：已核对", author="单位经办人")
+    person.save(str(commented))
+
+    doc = load(commented)
+    assert doc.text == first.text  # comments are not part of the reviewed text
+    review = build_review(doc)
+    data = render_docx(review, doc)
+    comments = list(docx.Document(io.BytesIO(data)).comments)
+    ours = [c for c in comments if c.author == AUTHOR]
+    assert len(ours) == len([f for f in review.findings if finding_span(f, doc)]) + 1
+    assert [c.text for c in comments if c.author == "单位经办人"] == ["单位说明：已核对"]
+    body = docx.Document(io.BytesIO(data)).element.body
+    starts = {el.get(qn("w:id")) for el in body.iter(qn("w:commentRangeStart"))}
+    assert starts == {str(c.comment_id) for c in comments}
 
 
 @pytest.mark.parametrize("path", SAMPLE_TXTS, ids=lambda p: p.name)

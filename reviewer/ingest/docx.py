@@ -23,7 +23,7 @@ def _corrupt(path: str, why: str) -> InputError:
     return InputError(f"DOCX 文件已损坏，无法打开：{path}", f"corrupt DOCX: {path}: {why}")
 
 
-def _open(data: bytes, path: str):
+def _open(data: bytes, path: str, limits=None):
     import docx  # python-docx; imported here to keep start-up fast
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -31,13 +31,16 @@ def _open(data: bytes, path: str):
         # Password-protected .docx files and old binary .doc files are OLE containers.
         raise InputError(f"Word 文档已加密或是旧版 .doc 格式，请另存为未加密的 .docx 后再审核：{path}",
                          f"encrypted DOCX or legacy .doc (OLE container), save as plain .docx: {path}")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InputError(f"DOCX 文件已损坏或不是 Word 文档：{path}", f"corrupt DOCX (not a zip package): {path}")
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise InputError(f"DOCX 文件已损坏或不是 Word 文档：{path}", f"corrupt DOCX (not a zip package): {path}")
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except InputError:
+        raise
+    except Exception as e:  # damaged zip headers raise struct, zlib, overflow and decoding errors too
         raise _corrupt(path, str(e) or type(e).__name__) from None
-    if not any(name.startswith("word/") for name in names):
+    check_package(members, path, limits)
+    if not any(m.filename.startswith("word/") for m in members):
         raise InputError(f"不是 Word 文档（压缩包中没有 word/ 正文部分）：{path}",
                          f"not a Word document (no word/ part in the package): {path}")
     try:
@@ -46,6 +49,35 @@ def _open(data: bytes, path: str):
         raise _corrupt(path, str(e) or type(e).__name__) from None
     except Exception as e:  # lxml syntax errors, zlib errors and the like inside a broken package
         raise _corrupt(path, type(e).__name__) from None
+
+
+def check_package(members: list, path: str, limits=None) -> None:
+    """Refuse a zip package whose parts would unpack too large (a zip bomb) before any
+    part is read. The sizes checked are the declared ones, and zipfile never inflates a
+    part beyond its declared size, so the check holds for a lying header too."""
+    from ..limits import resolve
+
+    limits = resolve(limits)
+    if len(members) > limits.max_members:
+        raise InputError(f"DOCX 压缩包内文件过多（{len(members)} 个），疑似恶意文件，已拒绝：{path}",
+                         f"too many parts in the package ({len(members)}): {path}")
+    total = sum(max(m.file_size, 0) for m in members)
+    if total > limits.max_unpacked_bytes:
+        raise InputError(
+            f"DOCX 解压后过大（{total / 1024 / 1024:.0f} MB，上限 {limits.max_unpacked_mb:g} MB；"
+            f"可用 --max-unpacked-mb 调整），疑似压缩炸弹，已拒绝：{path}",
+            f"package unpacks to {total} bytes (limit {limits.max_unpacked_mb:g} MB): {path}")
+    xml = sum(max(m.file_size, 0) for m in members if m.filename.lower().endswith((".xml", ".rels")))
+    if xml > limits.max_xml_mb * 1024 * 1024:
+        raise InputError(
+            f"DOCX 中的 XML 正文过大（{xml / 1024 / 1024:.0f} MB，上限 {limits.max_xml_mb:g} MB），无法审核：{path}",
+            f"XML parts unpack to {xml} bytes (limit {limits.max_xml_mb:g} MB): {path}")
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > limits.max_ratio * max(m.compress_size, 1):
+            raise InputError(
+                f"DOCX 中的“{m.filename}”压缩比异常（{m.file_size // max(m.compress_size, 1)} 倍），"
+                f"疑似压缩炸弹，已拒绝：{path}",
+                f"zip bomb suspected: {m.filename} ratio {m.file_size / max(m.compress_size, 1):.0f}: {path}")
 
 
 def _cell_text(cell) -> str:
@@ -124,10 +156,10 @@ def _text_boxes(p_element) -> list[str]:
     return out
 
 
-def parse_docx(data: bytes, path: str) -> Document:
+def parse_docx(data: bytes, path: str, limits=None) -> Document:
     from ..layout import recover
 
-    document = _open(data, path)
+    document = _open(data, path, limits)
     try:
         raw = _build(document, path)
     except InputError:

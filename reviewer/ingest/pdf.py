@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from ..document import Document, DocumentBuilder
 from ..errors import InputError
-from ..textmatch import fold, strip_cjk_spaces
+from ..textmatch import fold, strip_cjk_spaces, xml_safe
+from .quality import page_is_garbage
 
 # Page numbers as printed in headers and footers: "3", "- 3 -", "第3页", "第 3 页 共 10 页", "3/10".
 _PAGE_NUMBER = re.compile(r"^[\-—–\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\-—–\s]*$")
@@ -59,6 +60,7 @@ class _Table:
 class _Page:
     items: list = field(default_factory=list)  # _Line | _Table, in reading order
     unreadable: bool = False  # has content but no usable text layer
+    garbage: bool = False  # its text layer is unmapped glyphs or mojibake
     has_text: bool = False
     hidden: list[str] = field(default_factory=list)  # text outside the visible box
 
@@ -67,7 +69,10 @@ def _corrupt(path: str, why: str) -> InputError:
     return InputError(f"PDF 文件已损坏或无法解析：{path}", f"corrupt PDF: {path}: {why}")
 
 
-def parse_pdf(data: bytes, path: str) -> Document:
+def parse_pdf(data: bytes, path: str, limits=None) -> Document:
+    from ..limits import Stopwatch, resolve, too_many_pages
+
+    limits = resolve(limits)
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"不是有效的 PDF 文件（缺少 %PDF 文件头）：{path}", f"not a PDF (no %PDF header): {path}")
     import pypdfium2 as pdfium  # imported here to keep start-up fast
@@ -84,7 +89,17 @@ def parse_pdf(data: bytes, path: str) -> Document:
     try:
         if len(pdf) == 0:
             raise _corrupt(path, "no pages")
-        pages = [_read_page(pdf[i]) for i in range(len(pdf))]
+        if len(pdf) > limits.max_pages:
+            raise too_many_pages(path, len(pdf), limits)
+        stopwatch = Stopwatch(limits, path)
+        pages = []
+        for i in range(len(pdf)):
+            stopwatch.check()
+            pages.append(_read_page(pdf[i]))
+        # Scanned pages and garbage text layers, read by OCR when the extra is installed.
+        from .ocr import recognise_pages
+
+        ocr_pages, ocr_folded = recognise_pages(pdf, pages, stopwatch.check)
     except InputError:
         raise
     except Exception as e:
@@ -92,10 +107,24 @@ def parse_pdf(data: bytes, path: str) -> Document:
     finally:
         pdf.close()
 
+    from .ocr import INSTALL_HINT, available
+
+    ocr_hint = "" if available() else f"（OCR 扩展：{INSTALL_HINT}）"
+    if not any(p.has_text for p in pages) and any(p.garbage for p in pages):
+        raise InputError(f"PDF 的字体缺少 Unicode 映射，提取出的文字是乱码，无法审核；请用能嵌入可复制文字的方式重新导出 PDF，"
+                         f"或做文字识别（OCR）后再审核{ocr_hint}：{path}",
+                         f"text layer is unmapped glyphs (fonts without a Unicode map): {path}")
     if not any(p.has_text for p in pages):
-        raise InputError(f"PDF 没有可提取的文字（扫描件或图片），请先做文字识别（OCR）再审核：{path}",
-                         f"no text layer in any page (scanned PDF): OCR it first: {path}")
+        if available():
+            raise InputError(f"PDF 没有可提取的文字，文字识别（OCR）也未识别出文字：{path}",
+                             f"no text layer in any page, and OCR recognised none: {path}")
+        raise InputError(f"PDF 没有可提取的文字（扫描件或图片），需要文字识别（OCR）：请安装 OCR 扩展 {INSTALL_HINT} 后重试：{path}",
+                         f"no text layer in any page (scanned PDF): install the OCR extra ({INSTALL_HINT}): {path}")
     doc = _assemble(pages, path)
+    if ocr_pages:
+        from .ocr import mark_ocr_pages
+
+        mark_ocr_pages(doc, ocr_pages, ocr_folded)
     unreadable = [i + 1 for i, p in enumerate(pages) if p.unreadable]
     if unreadable:
         doc.ingest_findings.append(_no_text_finding(doc, unreadable))
@@ -120,8 +149,8 @@ def _read_page(page) -> _Page:
             # A blank page is fine; a page that shows only pictures is a scan.
             out.unreadable = has_image
             return out
-        if bad > len(visible) / 2:
-            out.unreadable = True
+        if bad > len(visible) / 2 or page_is_garbage(text):
+            out.unreadable = out.garbage = True
             return out
         out.has_text = True
 
@@ -249,7 +278,7 @@ def _cell_text(textpage, bbox) -> str:
 
 
 def _clean(text: str) -> str:
-    text = strip_cjk_spaces(_undouble(" ".join(text.split())))
+    text = xml_safe(strip_cjk_spaces(_undouble(" ".join(text.split()))), keep_page_breaks=False)
     return _SPACE_AT_CJK_EDGE.sub("", text)
 
 
@@ -424,8 +453,14 @@ def _no_text_finding(doc: Document, pages: list[int]):
         doc, category="missing_part", severity="warning", source="ingest", rule="ingest.no_text_layer",
         title="部分页面没有可提取的文字",
         detail=f"第{listed}页没有可提取的文字（扫描件或字体缺少Unicode映射），这些页面的内容未被审核，"
-               f"请先做OCR。/ pages {', '.join(map(str, pages))}: no extractable text: OCR it first",
+               f"请先做OCR{_ocr_hint()}。/ pages {', '.join(map(str, pages))}: no extractable text: OCR it first",
         suggestion="请提供带文字层的 PDF，或对扫描页做文字识别（OCR）后重新审核。",
     )
     finding.location.page = pages[0]
     return finding
+
+
+def _ocr_hint() -> str:
+    from .ocr import available, missing_hint_zh
+
+    return "" if available() else f"（{missing_hint_zh()}）"

@@ -11,30 +11,58 @@ import re
 
 from ..document import Block, Cell, Document
 from ..errors import InputError
+from ..textmatch import xml_safe
 
 
 def decode(data: bytes, path: str) -> str:
+    """The file's text. Byte-order marks choose UTF-8/UTF-16; otherwise UTF-8, then
+    GB18030 (a superset of GBK and GB2312). Text that decodes but is garbage (mojibake,
+    the wrong legacy encoding, characters lost to "?") is refused with what went wrong.
+    Control characters XML cannot hold become spaces, so offsets stay and every output
+    format can carry the quotes."""
+    from .quality import diagnose_encoding, garbage_reason
+
     if not data.strip():
         raise InputError(f"文件为空：{path}", f"empty file: {path}")
+    text = None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
-    if b"\x00" in data:
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # A file cut mid-character has an odd byte count: drop the half character.
+        body = data[: len(data) - (len(data) % 2)]
+        text = body.decode("utf-16", errors="replace")
+    elif b"\x00" in data:
         raise InputError(f"不是文本文件（含二进制内容）：{path}", f"binary content, not text: {path}")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    raise InputError(f"无法识别文本编码（支持 UTF-8、GB18030/GBK）：{path}",
-                     f"cannot decode text (UTF-8, GB18030/GBK tried): {path}")
+    else:
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                candidate = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _looks_like_text(candidate):
+                text = candidate
+                break
+        if text is None or garbage_reason(text) is not None:
+            # A UTF-8 file with a few damaged bytes is still UTF-8: read it with those
+            # characters replaced rather than as GB18030 mojibake.
+            lenient = data.decode("utf-8", errors="replace")
+            if lenient.count("\ufffd") <= max(8, len(lenient) // 200) and _looks_like_text(lenient):
+                text = lenient
+        if text is None:
+            raise InputError(f"无法识别文本编码（支持 UTF-8、GB18030/GBK）：{path}",
+                             f"cannot decode text (UTF-8, GB18030/GBK tried): {path}")
+    if garbage_reason(text) is not None:
+        why = diagnose_encoding(text, data)
+        raise InputError(f"文件文字为乱码，无法审核（{why}），请另存为 UTF-8 编码的简体中文文本后再审核：{path}",
+                         f"text is garbage (wrong encoding or mojibake): {path}")
+    return xml_safe(text)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _looks_like_text(text: str) -> bool:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    controls = len(_CONTROLS.findall(text))
     return controls <= max(2, len(text) // 1000)
 
 

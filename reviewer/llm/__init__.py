@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..options import ReviewOptions
     from ..rubric import Rubric
 
-__all__ = ["llm_configured", "run_llm_stage"]
+__all__ = ["llm_configured", "run_llm_stage", "run_stage"]
 
 
 def llm_configured(options: "ReviewOptions") -> bool:
@@ -25,12 +25,19 @@ def llm_configured(options: "ReviewOptions") -> bool:
 
 def run_llm_stage(doc: "Document", info: "DocumentInfo", rubric: "Rubric", findings: list["Finding"],
                   options: "ReviewOptions") -> tuple[list["Finding"], "LLMUsage"]:
-    """Model findings (source "llm", grounded and located) and the usage of the stage.
-
-    A stage that fails entirely returns one warning finding saying why, with
-    `usage.used` False (so `--llm required` can exit 2); it never raises for endpoint,
-    network or output problems.
+    """Model findings (source "llm", grounded and located, before the merge) and the
+    usage of the stage. A stage that fails returns no finding about itself: `usage.status`
+    and `usage.message` say what happened (`usage.used` False when nothing was answered,
+    so `--llm required` can exit 2); it never raises for endpoint, network or output problems.
     """
     from .stage import run_llm_stage as run
+
+    return run(doc, info, rubric, findings, options)
+
+
+def run_stage(doc: "Document", info: "DocumentInfo", rubric: "Rubric", findings: list["Finding"],
+              options: "ReviewOptions"):
+    """The stage's full report (findings, usage, each model finding's fate, the calls)."""
+    from .stage import run_stage as run
 
     return run(doc, info, rubric, findings, options)

@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 log = logging.getLogger("reviewer.llm")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: entries hold the answer, the raw reply and the mode
 
 
 def cache_key(**parts: Any) -> str:
@@ -97,5 +97,9 @@ class EndpointMemory:
 
     @classmethod
     def forget_process_memory(cls) -> None:
+        """Forget what this process learnt about endpoints (modes, models, concurrency)."""
         with cls._lock:
             cls._process.clear()
+        from .client import EndpointGate
+
+        EndpointGate.forget()

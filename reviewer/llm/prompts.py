@@ -15,9 +15,12 @@ from pathlib import Path
 KNOWN_INPUTS = frozenset({
     "unit", "year", "kind", "duties", "rubric_items", "task_description", "section_title",
     "section_text", "prepass_facts", "outline", "answer_format",
+    # The whole-report and by-parts reads: shared facts header, combined checklist,
+    # what is read ("全文", "报告的第2部分"), a note for partial reads, the item limit.
+    "facts", "checklist", "scope", "part_note", "max_findings",
 })
 # What part of the document a task reads, chosen by its template's `reads:` header.
-READS = ("sections", "narrative", "outline", "indicators")
+READS = ("sections", "narrative", "outline", "indicators", "whole", "cross")
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 

@@ -205,6 +205,11 @@ aside{overflow:auto;border-left:1px solid var(--line);padding:10px 14px;backgrou
 #findings .suggest{color:#1b6e36}
 #findings .unlocated{color:var(--err-b);font-size:12px}
 .empty{color:var(--muted)}
+.badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;font-weight:bold;background:#eee}
+.badge.open{background:#fde2c8;color:#8a4b08}.badge.new{background:#fbd0d0;color:#9b1c1c}.badge.fixed{background:#d6f0dc;color:#1b6e36}
+#fixed{list-style:none;margin:0;padding:0}#fixed li{background:#fff;border:1px solid var(--line);border-left:5px solid #1b6e36;border-radius:5px;margin:0 0 8px;padding:6px 9px}
+.fixed-head{font-size:14px;margin:14px 0 6px}
+button.dismiss{margin-top:4px;font-size:12px;padding:1px 8px;cursor:pointer}
 @media (max-width:900px){main{display:block;height:auto}aside{border-left:none}}
 @media print{
  body{background:#fff;font-size:11pt}
@@ -285,12 +290,19 @@ _JS = r"""
 """
 
 
-def _finding_item(f: Finding, anchored: bool) -> str:
+STATUS_BADGES = {"open": "未整改", "new": "新增", "fixed": "已整改"}
+
+
+def _finding_item(f: Finding, anchored: bool, status: str = "", fingerprint: str = "", dismiss: bool = False) -> str:
     sev = SEVERITY_LABELS[f.severity]
+    extra = f' data-status="{status}"' if status else ""
+    if fingerprint:
+        extra += f' data-fp="{escape(fingerprint)}"'
+    badge = f'<span class="badge {status}">{STATUS_BADGES[status]}</span> ' if status else ""
     parts = [
         f'<li id="item-{escape(f.id)}" class="{f.severity}" data-id="{escape(f.id)}" data-severity="{f.severity}" '
-        f'data-category="{f.category}" data-source="{f.source}" data-grounded="{"yes" if anchored else "no"}">',
-        f'<div class="meta">{escape(f.id)} · {escape(sev)} · {escape(CATEGORY_LABELS[f.category])} · '
+        f'data-category="{f.category}" data-source="{f.source}" data-grounded="{"yes" if anchored else "no"}"{extra}>',
+        f'<div class="meta">{badge}{escape(f.id)} · {escape(sev)} · {escape(CATEGORY_LABELS[f.category])} · '
         f'{escape(SOURCE_LABELS[f.source])} · {escape(location_label(f.location))}</div>',
         f'<div class="title">{escape(f.title)}</div>',
     ]
@@ -308,8 +320,20 @@ def _finding_item(f: Finding, anchored: bool) -> str:
         parts.append(f'<div class="nums">文中：{escape(f.stated or "—")}；核算：{escape(f.expected or "—")}</div>')
     if f.suggestion:
         parts.append(f'<div class="suggest">建议：{escape(f.suggestion)}</div>')
-    parts.append(f'<div class="meta">规则 {escape(f.rule)}</div></li>')
+    parts.append(f'<div class="meta">规则 {escape(f.rule)}</div>')
+    if dismiss:
+        parts.append(f'<button type="button" class="dismiss" data-id="{escape(f.id)}">不采纳此条</button>')
+    parts.append("</li>")
     return "".join(parts)
+
+
+def _fixed_item(f: Finding) -> str:
+    q = " ".join(f.quote.split())
+    q = q if len(q) <= 120 else q[:120] + "…"
+    quote = f'<div class="quote">「{escape(q)}」</div>' if q else ""
+    return (f'<li class="fixed" data-status="fixed"><div class="meta"><span class="badge fixed">已整改</span> '
+            f'{escape(SEVERITY_LABELS[f.severity])} · {escape(location_label(f.location))}</div>'
+            f'<div class="title">{escape(f.title)}</div>{quote}</li>')
 
 
 def _header(review: Review, doc: Document | None) -> str:
@@ -327,6 +351,8 @@ def _header(review: Review, doc: Document | None) -> str:
     if score:
         pairs.append(("自评得分", f"{score} 分"))
     pairs.append(("文件", f"{d.path}（{d.format.upper()}，{d.pages} 页，{d.chars} 字）"))
+    if s.dismissed:
+        pairs.append(("已不采纳", f"{s.dismissed} 项（审核人确认，不再列出）"))
     if s.llm.used:
         pairs.append(("模型审查", f"{s.llm.model}，调用 {s.llm.calls} 次"))
     else:
@@ -358,8 +384,16 @@ def _body(doc: Document, marker: _Marker) -> str:
     return "\n".join(out)
 
 
-def render_html(review: Review, doc: Document | None) -> str:
+def render_html(review: Review, doc: Document | None, *, status: dict[str, str] | None = None,
+                fixed: list[Finding] | None = None, dismiss: bool = False, toolbar: str = "",
+                script: str = "") -> str:
+    """The annotated report. With `status` and `fixed` (a comparison with the previous
+    version) items carry 未整改/新增 badges and the fixed findings are listed after them;
+    `dismiss`, `toolbar` and `script` are the web application's additions to the page."""
+    from ..fingerprint import fingerprints
+
     findings = review.findings
+    status = status or {}
     spans: dict[str, tuple[int, int]] = {}
     if doc is not None:
         for f in findings:
@@ -368,9 +402,15 @@ def render_html(review: Review, doc: Document | None) -> str:
                 spans[f.id] = span
     marker = _Marker(doc.text if doc is not None else "", spans, {f.id: f.severity for f in findings})
     body = _body(doc, marker) if doc is not None else '<p class="empty">（未提供原文）</p>'
-    items = "\n".join(_finding_item(f, f.id in marker.anchored) for f in findings)
+    fps = fingerprints(findings)
+    items = "\n".join(_finding_item(f, f.id in marker.anchored, status.get(f.id, ""), fp, dismiss)
+                      for f, fp in zip(findings, fps))
     if not findings:
         items = '<li class="empty">未发现问题。</li>'
+    fixed_list = ""
+    if fixed:
+        fixed_list = (f'<h3 class="fixed-head">上次报送稿中已整改 {len(fixed)} 项</h3><ul id="fixed">'
+                      + "".join(_fixed_item(f) for f in fixed) + "</ul>")
     labels = {"severity": SEVERITY_LABELS, "category": CATEGORY_LABELS, "source": SOURCE_LABELS}
     # JSON inside <script>: "</" must not close the element.
     labels_json = json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")
@@ -379,9 +419,10 @@ def render_html(review: Review, doc: Document | None) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n"
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n<body>\n{toolbar}"
         f"{_header(review, doc)}\n<main><section id=\"doc\" lang=\"zh-CN\">\n{body}\n</section>\n"
-        f"<aside><div id=\"filters\"></div><div id=\"shown\"></div><ol id=\"findings\">\n{items}\n</ol></aside></main>\n"
+        f"<aside><div id=\"filters\"></div><div id=\"shown\"></div><ol id=\"findings\">\n{items}\n</ol>"
+        f"{fixed_list}</aside></main>\n"
         f"<script type=\"application/json\" id=\"labels\">{labels_json}</script>\n"
-        f"<script>{_JS}</script>\n</body></html>\n"
+        f"<script>{_JS}</script>\n{script}</body></html>\n"
     )

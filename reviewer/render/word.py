@@ -15,7 +15,8 @@ import logging
 from pathlib import Path
 
 from ..document import Document, DocumentBuilder
-from ..models import CATEGORY_LABELS, KIND_LABELS, SEVERITY_LABELS, Finding, Review
+from ..models import CATEGORY_LABELS, KIND_LABELS, Finding, Review
+from ..textmatch import xml_safe
 from .html import TextItem, finding_span, text_layout
 
 log = logging.getLogger("reviewer.render.word")
@@ -31,32 +32,55 @@ _TEXT_TAGS = {_W + t for t in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab")}
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-def comment_text(f: Finding) -> str:
-    """"[严重程度] 标题：detail 建议：suggestion" (parts that are empty are left out)."""
-    text = f"[{SEVERITY_LABELS[f.severity]}] {f.title}"
-    detail = f.detail
+STATUS_PREFIX = {"open": "【未整改】", "new": "【新增】"}
+
+
+def comment_text(f: Finding, status: str = "") -> str:
+    """"[严重程度] 标题：detail（文中…；核算…） 建议：suggestion 依据：…" (empty parts left out);
+    in a comparison the comment starts with 【未整改】 or 【新增】."""
+    from ..commentlist import severity_label, split_citation
+
+    detail, citation = split_citation(f.detail)
+    text = f"{STATUS_PREFIX.get(status, '')}[{severity_label(f.severity)}] {f.title}"
     if f.stated is not None or f.expected is not None:
         detail = f"{detail}（文中：{f.stated or '—'}；核算：{f.expected or '—'}）".strip()
     if detail:
         text += f"：{detail}"
     if f.suggestion:
         text += f" 建议：{f.suggestion}"
+    if citation:
+        text += f" 依据：{citation}"
     return text
 
 
-def overall_text(review: Review, anchored: int, unplaced: list[Finding]) -> str:
+def overall_text(review: Review, anchored: int, unplaced: list[Finding], status: dict[str, str] | None = None,
+                 fixed: list[Finding] | None = None) -> str:
+    from ..commentlist import conclusion_for, severity_label
+
     d, s = review.document, review.summary
     kind = KIND_LABELS.get(d.kind, "")
+    verdict, reason = conclusion_for(review.findings)
     lines = [
         f"智能预审意见汇总（{d.unit or '未识别单位'}{f'{d.year}年度' if d.year else ''}{kind}）：共发现 "
-        f"{len(review.findings)} 项问题，其中错误 {s.errors} 项、警告 {s.warnings} 项、提示 {s.infos} 项；"
-        f"{anchored} 项已在原文相应位置批注。"
+        f"{len(review.findings)} 项问题，其中{severity_label('error')} {s.errors} 项、{severity_label('warning')} "
+        f"{s.warnings} 项、{severity_label('info')} {s.infos} 项；{anchored} 项已在原文相应位置批注。",
+        f"总体结论：{verdict}。{reason}",
     ]
     lines += list(d.notes)
+    if s.dismissed:
+        lines.append(f"另有 {s.dismissed} 项意见经审核人确认不予采纳，未批注。")
+    if status is not None or fixed:
+        status = status or {}
+        lines.append(f"与上次报送稿对比：已整改 {len(fixed or [])} 项，未整改 "
+                     f"{sum(v == 'open' for v in status.values())} 项，新增 {sum(v == 'new' for v in status.values())} 项。")
     if unplaced:
         lines.append(f"以下 {len(unplaced)} 项无法在原文中定位（缺失内容或未能找到引文）：")
         for i, f in enumerate(unplaced, 1):
-            lines.append(f"{i}. {comment_text(f)}（{CATEGORY_LABELS[f.category]}）")
+            lines.append(f"{i}. {comment_text(f, (status or {}).get(f.id, ''))}（{CATEGORY_LABELS[f.category]}）")
+    if fixed:
+        lines.append(f"上次报送稿中的以下 {len(fixed)} 项已整改：")
+        for i, f in enumerate(fixed, 1):
+            lines.append(f"{i}. {f.title}" + (f"（原文：{' '.join(f.quote.split())[:60]}）" if f.quote else ""))
     lines.append("本意见由程序自动生成，仅供参考，请审核人员复核。")
     return "\n".join(lines)
 
@@ -71,7 +95,9 @@ def _set_east_asia(rpr_owner, font: str = EAST_ASIA_FONT) -> None:
 
 
 def _add_comment(document, first_run, last_run, text: str):
-    comment = document.add_comment([first_run, last_run], text=text, author=AUTHOR, initials=INITIALS)
+    # Model replies and quotes may hold control characters XML cannot carry.
+    comment = document.add_comment([first_run, last_run], text=xml_safe(text, keep_page_breaks=False),
+                                   author=AUTHOR, initials=INITIALS)
     for paragraph in comment.paragraphs:
         for run in paragraph.runs:
             _set_east_asia(run._r)
@@ -292,10 +318,47 @@ def _title_runs(document):
     return None
 
 
-def _comment_original(review: Review, doc: Document) -> bytes:
+def remove_tool_comments(document) -> int:
+    """Remove the comments an earlier run of this tool left (author 智能预审), with their
+    ranges and references, so a re-review replaces them instead of adding a second set.
+    Other people's comments stay."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    try:
+        comments_part = document.part.part_related_by(RT.COMMENTS)
+    except KeyError:
+        return 0
+    root = comments_part.element
+    ids = set()
+    for comment in list(root.iterchildren(qn("w:comment"))):
+        if comment.get(qn("w:author")) == AUTHOR and comment.get(qn("w:initials")) in (INITIALS, None):
+            ids.add(comment.get(qn("w:id")))
+            root.remove(comment)
+    if not ids:
+        return 0
+    body = document.element.body
+    for el in list(body.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
+        if el.get(qn("w:id")) in ids:
+            el.getparent().remove(el)
+    for ref in list(body.iter(qn("w:commentReference"))):
+        if ref.get(qn("w:id")) in ids:
+            run = ref.getparent()
+            if run.tag == qn("w:r") and all(ch.tag in (qn("w:rPr"), qn("w:commentReference")) for ch in run):
+                run.getparent().remove(run)
+            else:
+                run.remove(ref)
+    return len(ids)
+
+
+def _comment_original(review: Review, doc: Document, status: dict[str, str] | None = None,
+                      fixed: list[Finding] | None = None) -> bytes:
     import docx
 
     document = docx.Document(doc.path)
+    removed = remove_tool_comments(document)
+    if removed:
+        log.info("replacing %d comments of an earlier review in %s", removed, doc.path)
     mapping = _OriginalMap(document, doc.path)
     same_text = mapping.doc.text == doc.text
     if not same_text:
@@ -322,9 +385,9 @@ def _comment_original(review: Review, doc: Document) -> bytes:
             placed_runs.append((f, runs))
     title = _title_runs(document)
     if title:
-        _add_comment(document, *title, overall_text(review, len(placed_runs), unplaced))
+        _add_comment(document, *title, overall_text(review, len(placed_runs), unplaced, status, fixed))
     for f, runs in placed_runs:
-        _add_comment(document, *runs, comment_text(f))
+        _add_comment(document, *runs, comment_text(f, (status or {}).get(f.id, "")))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -392,13 +455,60 @@ def _setup_styles(document) -> None:
     document.styles["Normal"].font.size = Pt(10.5)
 
 
-def _generate(review: Review, doc: Document) -> bytes:
+def set_a4(section, landscape: bool = False) -> None:
+    """A4 with Chinese official-document margins (python-docx defaults to US Letter)."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
+    section.top_margin = section.bottom_margin = Mm(25 if not landscape else 18)
+    section.left_margin = section.right_margin = Mm(25 if not landscape else 15)
+
+
+def add_page_numbers(section) -> None:
+    """"第 X 页，共 Y 页" centred in the footer, as PAGE and NUMPAGES fields."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def text(value: str) -> None:
+        run = paragraph.add_run(value)
+        run.font.size = Pt(9)
+        _set_east_asia(run._r)
+
+    def field(instr: str) -> None:
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), instr)
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "1"
+        run.append(t)
+        fld.append(run)
+        paragraph._p.append(fld)
+
+    text("第 ")
+    field("PAGE")
+    text(" 页，共 ")
+    field("NUMPAGES")
+    text(" 页")
+
+
+def _generate(review: Review, doc: Document, status: dict[str, str] | None = None,
+              fixed: list[Finding] | None = None) -> bytes:
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     document = docx.Document()
     _setup_styles(document)
+    set_a4(document.sections[0])
+    add_page_numbers(document.sections[0])
     document.core_properties.title = f"{review.document.unit or ''}绩效自评报告（预审批注）"
     document.core_properties.author = AUTHOR
     placed, unplaced = _comment_targets(review, doc)
@@ -420,9 +530,12 @@ def _generate(review: Review, doc: Document) -> bytes:
             width = max(len(row) for row in item.rows)
             table = document.add_table(rows=len(item.rows), cols=width)
             table.style = "Table Grid"
+            # Table.cell() lists every cell of the table on each call: fetch them once
+            # (a 20,000-cell table took 48 s cell by cell).
+            cells = table._cells
             for r, row in enumerate(item.rows):
                 for c, (s, e) in enumerate(row):
-                    writer.fill(table.cell(r, c).paragraphs[0], s, e)
+                    writer.fill(cells[r * width + c].paragraphs[0], s, e)
     anchors = []
     for f, (start, end) in placed:
         runs = writer.anchor(start, end)
@@ -434,20 +547,151 @@ def _generate(review: Review, doc: Document) -> bytes:
         paragraph = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
         run = paragraph.add_run(f"{review.document.unit or ''}绩效自评报告")
         title_runs = (run, run)
-    _add_comment(document, *title_runs, overall_text(review, len(anchors), unplaced))
+    _add_comment(document, *title_runs, overall_text(review, len(anchors), unplaced, status, fixed))
     for f, runs in anchors:
-        _add_comment(document, *runs, comment_text(f))
+        _add_comment(document, *runs, comment_text(f, (status or {}).get(f.id, "")))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def render_docx(review: Review, doc: Document) -> bytes:
-    """The commented Word file as bytes: the original copy for DOCX input, else generated."""
+def render_docx(review: Review, doc: Document, *, status: dict[str, str] | None = None,
+                fixed: list[Finding] | None = None) -> bytes:
+    """The commented Word file as bytes: the original copy for DOCX input, else generated.
+    With `status` (finding id -> open | new) and `fixed` (findings of the previous version
+    no longer present) the comments say what a resubmission changed."""
     if doc.format == "docx" and Path(doc.path).is_file():
         try:
-            return _comment_original(review, doc)
+            return _comment_original(review, doc, status, fixed)
         except Exception as exc:  # an odd original never loses the comments: fall back
             log.warning("cannot comment the original %s (%s: %s); generating a new file",
                         doc.path, type(exc).__name__, exc)
-    return _generate(review, doc)
+    return _generate(review, doc, status, fixed)
+
+
+# ---------------------------------------------------------------------------
+# The 审核意见表 as a Word document (the same list as the Excel and Markdown copies)
+
+LIST_FILL = {"error": "FBD0D0", "warning": "FFE7A3", "info": "CFE6FF"}
+# Relative column widths of the Word list (narrow columns need room for the cell padding).
+WIDTHS = [7, 11, 16, 10, 34, 40, 16, 26, 20, 14, 11]
+
+
+def _shade(cell, color: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), color)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _row_flags(row, header: bool = False) -> None:
+    """Rows never split across pages; the header row repeats on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _write_cell(cell, value, size: float, bold: bool = False, center: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    lines = ("" if value is None else str(value)).split("\n")
+    paragraph = cell.paragraphs[0]
+    for i, line in enumerate(lines):
+        if i:
+            paragraph = cell.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        if center:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(xml_safe(line, keep_page_breaks=False))
+        run.font.size = Pt(size)
+        run.bold = bold or None
+        _set_east_asia(run._r)
+
+
+def comment_list_docx(cl) -> bytes:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from ..render.xlsx import CENTERED
+    from ..commentlist import COLUMNS, counts_line
+
+    document = docx.Document()
+    _setup_styles(document)
+    section = document.sections[0]
+    set_a4(section, landscape=True)
+    add_page_numbers(section)
+    document.core_properties.title = f"{cl.title}：{cl.subtitle}"
+    document.core_properties.author = AUTHOR
+
+    def centered(text: str, size: float) -> None:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.size = Pt(size)
+        _set_east_asia(run._r)
+
+    centered(cl.title, 16)
+    centered(cl.subtitle, 12)
+    pairs = list(cl.header) + [("总体结论", f"{cl.conclusion}。{cl.conclusion_reason}"), ("意见数量", counts_line(cl))]
+    pairs += [("说明", note) for note in cl.notes]
+    usable = section.page_width - section.left_margin - section.right_margin
+    info = document.add_table(rows=len(pairs), cols=2)
+    info.style = "Table Grid"
+    info.autofit = False
+    info.columns[0].width, info.columns[1].width = Mm(30), usable - Mm(30)  # the grid LibreOffice reads
+    for (key, value), row in zip(pairs, info.rows):
+        row.cells[0].width, row.cells[1].width = Mm(30), usable - Mm(30)
+        _write_cell(row.cells[0], key, 10, bold=True)
+        _write_cell(row.cells[1], value, 10, bold=key == "总体结论")
+    document.add_paragraph()
+
+    table = document.add_table(rows=1 + max(len(cl.rows), 1), cols=len(COLUMNS))
+    table.style = "Table Grid"
+    table.autofit = False
+    total = float(sum(WIDTHS))
+    widths = [int(usable * w / total) for w in WIDTHS]
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    head = table.rows[0]
+    _row_flags(head, header=True)
+    for cell, name in zip(head.cells, COLUMNS):
+        _write_cell(cell, name, 9, bold=True, center=True)
+        _shade(cell, "D9E1F2")
+    if not cl.rows:
+        merged = table.rows[1].cells[0].merge(table.rows[1].cells[-1])
+        _write_cell(merged, "未发现问题。", 9)
+    for r, item in zip(table.rows[1:], cl.rows):
+        _row_flags(r)
+        for cell, name, value in zip(r.cells, COLUMNS, item.cells()):
+            _write_cell(cell, value, 9, center=name in CENTERED)
+        _shade(r.cells[1], LIST_FILL[item.severity])
+    note = document.add_paragraph()
+    run = note.add_run(cl.footer)
+    run.italic = True
+    run.font.size = Pt(9)
+    _set_east_asia(run._r)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def render_docx_list(review: Review, options=None, *, status: dict[str, str] | None = None,
+                     fixed: list[Finding] | None = None, previous: Review | None = None) -> bytes:
+    """The 审核意见表 as a Word document (A4 landscape, page numbers, header repeated)."""
+    from ..commentlist import build_comment_list
+
+    return comment_list_docx(build_comment_list(review, options, status=status, fixed=fixed, previous=previous))

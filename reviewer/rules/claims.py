@@ -159,13 +159,17 @@ def _no_problems_despite_low_execution(ctx: RuleContext) -> None:
 
 def _vague_completion(ctx: RuleContext) -> None:
     rule = "claim.vague_completion"
+    figured: dict = {}  # per section (or block): folded once, however many sentences it holds
     for sentence in ctx.sentences:
         m = VAGUE.search(sentence.folded)
         if not m:
             continue
         sec = ctx.tree.at(sentence.start)
-        scope = fold(ctx.doc.check_text[sec.start:sec.end]) if sec else fold(sentence.block.text)
-        if has_figure(scope):
+        key = (sec.start, sec.end) if sec else ("block", sentence.block.start)
+        if key not in figured:
+            scope = fold(ctx.doc.check_text[sec.start:sec.end]) if sec else fold(sentence.block.text)
+            figured[key] = has_figure(scope)
+        if figured[key]:
             continue
         ctx.add(category="unsupported_claim", rule=rule, title="“圆满完成”缺少数据支撑",
                 detail=(f"“{m.group()}”所在部分没有任何数量、比率或金额，结论缺少支撑。"

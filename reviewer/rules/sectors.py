@@ -8,6 +8,7 @@ when the sentence describes taking part in another body's work (配合, 协助, 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -53,7 +54,7 @@ def load_sectors(path: str | None = None) -> tuple[Sector, ...]:
     p = Path(path) if path else rubrics_dir() / "sectors.yaml"
     if not p.exists():
         return ()
-    raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    raw = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     out = []
     for item in raw.get("sectors", []):
         out.append(Sector(
@@ -131,8 +132,21 @@ def check(ctx: RuleContext) -> None:
             for _, _, term in find_terms(folded, s):
                 paragraph_terms.setdefault(term, set()).add(id(block))
 
+    # The duties parts as disjoint spans (a part and its subsection merge), for bisection.
+    duty_spans: list[list[int]] = []
+    for start, end in sorted((sec.start, sec.end) for sec in duty_sections):
+        if duty_spans and start <= duty_spans[-1][1]:
+            duty_spans[-1][1] = max(duty_spans[-1][1], end)
+        else:
+            duty_spans.append([start, end])
+    duty_starts = [start for start, _ in duty_spans]
+
+    def in_duties(pos: int) -> bool:
+        k = bisect.bisect_right(duty_starts, pos) - 1
+        return k >= 0 and pos < duty_spans[k][1]
+
     for sentence in ctx.sentences:
-        if any(sec.start <= sentence.start < sec.end for sec in duty_sections):
+        if in_duties(sentence.start):
             continue
         text = sentence.folded
         if PARTICIPATION.search(text) or BUDGET_SUBJECT.search(text):
@@ -143,12 +157,17 @@ def check(ctx: RuleContext) -> None:
             if s.id in excused:
                 continue
             hits = [h for h in find_terms(text, s)
-                    if h[2] not in duties and len(paragraph_terms.get(h[2], set()) - {id(sentence.block)}) < 2]
+                    if h[2] not in duties and _elsewhere(paragraph_terms.get(h[2], ()), id(sentence.block)) < 2]
             distinct = sorted({h[2] for h in hits})
             if len(distinct) < min_terms:
                 continue
             _report(ctx, sentence, s, hits, distinct, own, unit)
             break
+
+
+def _elsewhere(blocks, block_id: int) -> int:
+    """How many other paragraphs use a term (without copying the set)."""
+    return len(blocks) - (block_id in blocks)
 
 
 def _report(ctx: RuleContext, sentence: Sentence, sector: Sector, hits, distinct, own, unit) -> None:
