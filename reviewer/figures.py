@@ -238,6 +238,14 @@ class FigureIndex:
     def __init__(self, doc: Document):
         self.doc = doc
 
+    @classmethod
+    def of(cls, doc: Document) -> "FigureIndex":
+        """The document's one index, shared by the pre-pass and the rules."""
+        index = doc.__dict__.get("_figure_index")
+        if index is None:
+            index = doc.__dict__["_figure_index"] = cls(doc)
+        return index
+
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
         # Kept on the document: the pre-pass and the rules each make an index, and the

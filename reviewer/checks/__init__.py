@@ -28,7 +28,7 @@ def run_prepass(doc: Document) -> list[Finding]:
     from .tables import check_tables
     from .text_vs_tables import check_text_against_tables
 
-    index = FigureIndex(doc)
+    index = FigureIndex.of(doc)
     checks = [
         ("shares", lambda: check_shares(doc, index)),
         ("rates", lambda: check_rates(doc, index)),

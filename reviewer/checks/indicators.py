@@ -15,7 +15,7 @@ from ..document import Document
 from ..models import Finding
 from ..textmatch import FoldedText, fold
 from .common import prepass_finding
-from .scoretable import ScoreTable, score_tables, stated_level1_weights
+from .scoretable import ScoreTable, _plain, score_tables, stated_level1_weights
 
 # A value with a comparator and at most a short unit, immediately repeated: a target cell
 # and a completion cell that says the same thing.
@@ -93,10 +93,6 @@ def check_declared_weights(doc: Document) -> list[Finding]:
         span=(start, end), stated=f"{_plain(value)}分", expected=f"{_plain(notes[key][0])}分",
         severity="warning", suggestion="按规定的一级指标分值设置自评表，或说明调整理由。",
     )]
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def check_indicators(doc: Document) -> list[Finding]:

@@ -376,12 +376,12 @@ def _mark_parents(table: ScoreTable) -> None:
 
 
 def score_tables(doc: Document) -> list[ScoreTable]:
-    out = []
-    for block in doc.tables:
-        table = build_score_table(block, doc.format)
-        if table is not None:
-            out.append(table)
-    return out
+    """The document's score tables, built once: several checks read them."""
+    cached = doc.__dict__.get("_score_tables")
+    if cached is None:
+        cached = [t for t in (build_score_table(b, doc.format) for b in doc.tables) if t is not None]
+        doc.__dict__["_score_tables"] = cached
+    return list(cached)
 
 
 # --- target and actual -----------------------------------------------------------

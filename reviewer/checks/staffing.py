@@ -102,7 +102,7 @@ def check_posts(doc: Document, para: Paragraph, out: list[Finding]) -> None:
             doc, category="inconsistency", rule="inconsistency.staffing", title="实有人数超过核定编制",
             detail=f"{kind}编制{post.shown()}，文中实有{kind}编制人员{f.shown()}，实有人数多于编制数，"
                    f"且未说明超编情况。",
-            span=(f.start, f.end) if f.label not in para.text else para.span(para.clause_start(f.fstart), f.fend),
+            span=para.span(para.clause_start(f.fstart), f.fend),
             stated=f.shown(), expected=f"不超过{post.shown()}", severity="warning",
             suggestion="请核实编制数与实有人数，如确有超编请说明原因。",
         ))

@@ -116,7 +116,7 @@ def computed_low_execution(ctx: RuleContext, threshold: float) -> str | None:
     from ..figures import FigureIndex
 
     worst = None
-    for para in FigureIndex(ctx.doc).paragraphs:
+    for para in FigureIndex.of(ctx.doc).paragraphs:
         amounts = [f for f in para.figures if f.kind == "amount" and f.in_yuan]
         for i, budget in enumerate(amounts):
             if not _BUDGET_LABEL.search(budget.label) or _SPENT_LABEL.search(budget.label.replace("预算", "")):
