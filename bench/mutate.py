@@ -961,6 +961,15 @@ def sites_weights(text: str, rng: random.Random) -> list[Edit]:
                 also.append((other.cells["weight"].start, other.cells["weight"].end))
         if level1:
             also.append(level1)
+        # A form printed as one table per first-level indicator, with no total row, can
+        # only be judged as a whole: its tables' header rows are where the sum is reported.
+        tables = {id(o.table): o.table for o in rows_all}
+        if not any(any(wd in " ".join(c.text for c in row[:2]) for wd in _TOTAL_WORDS)
+                   for t in tables.values() for row in t.rows):
+            for t in tables.values():
+                header = [c for c in t.rows[0] if _real(text, c)]
+                if header:
+                    also.append((header[0].start, header[-1].end))
         for m in _NOTE_RE.finditer(text):
             also.append((m.start(), m.end()))
         out.append(Edit(s, e, rep, ("score", "arithmetic", "inconsistency"),

@@ -175,6 +175,48 @@ def test_form_weights_with_a_separate_funds_block(tmp_path, fmt, funds_weight, t
     assert all(q.startswith("总分") and q.endswith(total) for _, _, q in found)
 
 
+SPLIT_HEADER = ["二级指标", "三级指标", "权重", "目标值", "业绩值", "得分"]
+
+
+def split_form(output_weight, benefit_weight, satisfaction_weight, satisfaction_level="满意度"):
+    """A department form printed as one table per first-level indicator, no total row."""
+    half = output_weight / 2
+    return [
+        [SPLIT_HEADER, ["数量", "走访服务对象户数", f"{half:g}", "≥300户", "320户", f"{half:g}"],
+         ["时效", "完成时间", f"{half:g}", "12月底前", "12月", f"{half:g}"]],
+        [SPLIT_HEADER, ["社会效益", "群众获得感", f"{benefit_weight:g}", "提升", "提升", f"{benefit_weight:g}"]],
+        [SPLIT_HEADER, [satisfaction_level, "服务对象满意度", f"{satisfaction_weight:g}", "≥90%", "95%",
+                        f"{satisfaction_weight:g}"]],
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("weights, after, flagged", [
+    ((50, 40, 10), (), False),               # a whole form at 100
+    ((55, 40, 10), (), True),                # one weight raised: 105
+    ((40, 40, 10), (), False),               # 90: execution rate may be weighed elsewhere
+    ((100, 80, 20), (), False),              # 200: the same form printed twice, not a finding
+    ((55, 40, 10), ("设置加分项5分。",), False),  # a form with bonus points may exceed 100
+])
+def test_split_form_weights(tmp_path, fmt, weights, after, flagged):
+    found = review(write(tmp_path, fmt, split_form(*weights), between=("（二）效益",), after=after),
+                   {"score.form_weights"})
+    assert [(r, s) for r, s, _ in found] == ([("score.form_weights", "warning")] if flagged else [])
+    assert all(q.startswith("二级指标") for _, _, q in found)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_split_form_weights_need_the_whole_form(tmp_path, fmt):
+    # 产出 and 满意度 only: without a 效益 table this may be an excerpt, whatever the sum.
+    tables = split_form(95, 40, 10)
+    found = review(write(tmp_path, fmt, [tables[0], tables[2]], between=("（二）满意度",)), {"score.form_weights"})
+    assert found == []
+    # A row no category names (a 投入 table the form also has) leaves the sum unjudged.
+    odd = [SPLIT_HEADER, ["预算编制", "预算编制科学性", "20", "科学", "科学", "20"]]
+    found = review(write(tmp_path, fmt, split_form(55, 40, 10) + [odd], between=("（二）",)), {"score.form_weights"})
+    assert found == []
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("scores, total, flagged", [
     (["30", "30", "10"], "70", False),

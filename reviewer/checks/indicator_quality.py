@@ -327,6 +327,64 @@ def _check_form_weights(doc: Document, tables: list[ScoreTable], cfg: dict, out:
             suggestion="核对一级指标分值设置，预算执行率与各项绩效指标分值合计应为100分。"))
 
 
+def _form_category(ind: Indicator, categories: dict) -> str | None:
+    """The first-level category (产出, 效益, 满意度…) a row belongs to, from its first-level
+    name or, where the table has none, its second-level name (数量 → 产出)."""
+    level1, level2 = fold(ind.names.get("level1", "")), fold(ind.names.get("level2", ""))
+    for name, words in categories.items():
+        if level1 and _any_word(level1, words.get("level1", [])):
+            return name
+    if level1:
+        return None
+    for name, words in categories.items():
+        if level2 and _any_word(level2, words.get("level2", [])):
+            return name
+    return None
+
+
+def _check_split_form_weights(doc: Document, tables: list[ScoreTable], cfg: dict, out: list[Finding]) -> None:
+    """A form printed as one table per first-level indicator (产出 / 效益 / 满意度) with no
+    total row: the tables together weigh at most the full mark. Only a whole form is judged:
+    every row of every table under a known category, each category in one table only, and
+    the required categories all present; a sum below the full mark may leave the execution
+    rate to another part, and a multiple of it is a repeated form, so both stay quiet."""
+    arith = cfg.get("score_arithmetic", {})
+    spec = arith.get("split_form", {})
+    categories = spec.get("categories", {})
+    full = Decimal(str(arith.get("full_mark", 100)))
+    forms = [t for t in tables if not _funds_only(t)]
+    if len(forms) < 2 or not categories or any(t.total is not None or t.subtotals for t in forms):
+        return
+    if _any_word(doc.check_text, arith.get("bonus_words", [])):
+        return
+    seen: dict[str, int] = {}
+    parts: list[tuple[str, Decimal]] = []
+    for n, table in enumerate(forms):
+        leaves = table.leaves
+        weight = _weights(leaves)
+        if weight is None:
+            return
+        kinds = {_form_category(i, categories) for i in leaves}
+        if None in kinds or any(seen.get(k, n) != n for k in kinds):
+            return
+        seen.update({k: n for k in kinds})
+        parts.append(("、".join(k for k in categories if k in kinds), weight))
+    if not set(spec.get("required", [])) <= set(seen):
+        return
+    summed = sum((w for _, w in parts), Decimal(0))
+    if summed <= full or summed % full == 0:
+        return
+    first = forms[0]
+    header = [c for c in first.block.rows[first.header_row] if c.text] if first.block.rows else []
+    span = (header[0].start, header[-1].end) if header else (first.block.start, first.block.end)
+    listed = "+".join(f"{name}{_plain(w)}" for name, w in parts)
+    out.append(_span_finding(
+        doc, span, rule="score.form_weights", severity="warning", title="各项指标分值合计超过满分",
+        detail=f"自评表分{len(parts)}张表列示，各表指标分值合计{listed}={_plain(summed)}分，超过满分{_plain(full)}分。",
+        stated=f"{_plain(summed)}分", expected=f"≤{_plain(full)}分",
+        suggestion="核对各项指标分值，一级指标分值合计应为100分；确有加分项的应在表中注明。"))
+
+
 def _check_text_total_above_max(doc: Document, tables: list[ScoreTable], cfg: dict, out: list[Finding]) -> None:
     """A total the prose states above the full mark, where no score table already gives the
     reference it is compared with."""
@@ -584,6 +642,7 @@ def check_indicator_quality(doc: Document) -> list[Finding]:
         _check_uniform(doc, table, cfg, out)
         _check_total_above_max(doc, table, out)
     _check_form_weights(doc, tables, cfg, out)
+    _check_split_form_weights(doc, tables, cfg, out)
     _check_text_total_above_max(doc, tables, cfg, out)
     _check_missing_types(doc, tables, cfg, out)
     _check_funds_rate_scores(doc, out)
