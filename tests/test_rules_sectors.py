@@ -72,6 +72,21 @@ INVALID = [
      "公安", "刑事案件"),
     ("township copying a grain-reserve sentence its duties never mention",
      TOWNSHIP + "全年完成储备粮轮换计划，粮库仓容利用率达到95%。\n", "粮食和物资储备", "储备粮"),
+    ("a copied sentence inside the duties part does not excuse itself",
+     UNION.replace("促进就业再就业。", "促进就业再就业。\n全年完成储备粮轮换计划，确保储备物资数量真实、储存安全。"),
+     "粮食和物资储备", "储备粮"),
+    ("health bureau copying a union sentence with a service word",
+     "临川县卫生健康局2022年度部门整体支出绩效自评报告\n一、基本情况\n（一）主要职能\n负责全县公共卫生和医疗服务管理。\n"
+     "二、改进措施\n下一步将推进基层工会规范化建设，扩大新就业形态劳动者入会覆盖面，做好困难职工帮扶工作。\n",
+     "工会和群团", "基层工会"),
+    ("water bureau copying a sentence dense in farming terms (a related sector)",
+     "宁远县水利局2022年度部门整体支出绩效自评报告\n一、基本情况\n（一）主要职能\n负责全县水资源管理和水利工程建设。\n"
+     "二、绩效目标完成情况\n全年新建高标准农田2万亩，完成农作物病虫害统防统治，播种面积稳定，农产品质量安全抽检合格。\n",
+     "农业农村", "高标准农田"),
+    ("transport bureau copying a hospital sentence",
+     "安平县交通运输局2023年度部门整体支出绩效自评报告\n一、基本情况\n（一）主要职能\n负责全县公路建设和道路运输管理。\n"
+     "二、改进措施\n下一步将加快胸痛中心和卒中中心建设，优化预约挂号流程，落实分级诊疗。\n",
+     "卫生健康", "胸痛中心"),
 ]
 
 
@@ -104,6 +119,11 @@ VALID = [
     ("finance bureau naming the sectors it funds",
      "宁远县财政局2022年度部门整体支出绩效自评报告\n一、基本情况\n（一）主要职能\n负责全县财政收支管理。\n"
      "二、绩效目标完成情况\n拨付义务教育和学前教育经费3200万元，高标准农田建设资金1800万元，农村公路养护资金600万元。\n"),
+    ("water bureau on irrigated farmland (two farming terms beside its own work)",
+     "宁远县水利局2022年度部门整体支出绩效自评报告\n一、基本情况\n（一）主要职能\n负责全县水资源管理和水利工程建设。\n"
+     "二、绩效目标完成情况\n完成高标准农田配套渠道建设12公里，改善耕地灌排条件。\n"),
+    ("trade union whose duties list assistance, in a duties sentence",
+     UNION.replace("促进就业再就业。", "促进就业再就业。\n开展困难职工帮扶，组织金秋助学和送温暖活动。")),
     ("budget subject lines",
      UNION + "2080505机关事业单位基本养老保险缴费支出15.07万元，2101101行政单位医疗支出8.86万元。\n"),
 ]
@@ -113,3 +133,33 @@ VALID = [
 def test_own_or_shared_work_is_not_flagged(name, text):
     got = off_domain(text)
     assert got == [], [(f.title, f.quote) for f in got]
+
+
+def self_references(text: str):
+    doc = parse_txt(text, "report.txt")
+    doc.sections = build_sections(doc)
+    return [f for f in run_rules(doc, document_info(doc), load_rubric("department_overall"))
+            if f.rule == "boilerplate.self_reference"]
+
+
+SELF_REFERENCE_CASES = [
+    # (case, unit line, sentence, flagged word or None)
+    ("transport bureau speaking as a hospital", "安平县交通运输局", "下一步，我院将优化服务流程。", "我院"),
+    ("civil affairs bureau speaking as a school", "安平县民政局", "本校全年开设课程42门。", "本校"),
+    ("a hospital speaking of itself", "安平县人民医院", "下一步，我院将优化门诊服务流程。", None),
+    ("a court speaking of itself", "安平县人民法院", "全院干警全年审结案件1200件。", None),
+    ("a school speaking of itself", "安平县第一中学", "我校全年开设课程42门。", None),
+    ("an education bureau naming schools", "安平县教育局", "督促全县学校落实课后服务，我局全年检查42次。", None),
+]
+
+
+@pytest.mark.parametrize("name,unit,sentence,word", SELF_REFERENCE_CASES, ids=[c[0] for c in SELF_REFERENCE_CASES])
+def test_self_reference_of_another_kind_of_unit(name, unit, sentence, word):
+    text = (f"{unit}2023年度部门整体支出绩效自评报告\n一、基本情况\n（一）主要职能\n负责本单位职责范围内的工作。\n"
+            f"二、绩效目标完成情况\n{sentence}\n")
+    got = self_references(text)
+    if word is None:
+        assert got == [], [(f.title, f.quote) for f in got]
+    else:
+        assert len(got) == 1 and word in got[0].title and got[0].quote.startswith(sentence[:4])
+        assert got[0].severity == "warning" and got[0].category == "boilerplate"
