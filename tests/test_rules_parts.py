@@ -45,6 +45,10 @@ INVALID = [
      "part.results_disclosure", "公开"),
     ("no measures section",
      cut(BASE, "八、改进措施", "九、绩效自评结果应用和公开情况"), "part.measures", "改进措施"),
+    ("no measures section, a score table's 偏差原因分析及改进措施 column",
+     cut(BASE, "八、改进措施", "九、绩效自评结果应用和公开情况")
+     + "\n\t三级指标\n\t分值\n\t得分\n\t偏差原因分析及改进措施\n\n\t培训人次\n\t10\n\t10\n\t无\n",
+     "part.measures", "改进措施"),
     ("no score and no grade",
      without_score_table(BASE.replace("经自评，本局2022年度部门整体支出绩效自评得分92.5分，评价等级为“优”。", "经自评，各项工作进展良好。")),
      "element.score_grade", "未见自评得分和评价等级"),
