@@ -221,14 +221,19 @@ class _input_file:
         return False
 
 
-def _decisions_beside(file: Path) -> Path:
-    from .decisions import decisions_path_for
+# The name of decisions.DECISIONS_FILE, repeated so that a review with no decisions file
+# beside it never imports the decisions module (and hashlib with it) just to build a path.
+_DECISIONS_FILE = ".reviewer-decisions.yaml"
 
-    return decisions_path_for(file)
+
+def _decisions_beside(file: Path) -> Path:
+    """decisions.decisions_path_for(file)."""
+    return Path(file).resolve().parent / _DECISIONS_FILE
 
 
 def _apply_decisions(review, path: Optional[Path]):
-    if path is None:
+    # No file means no decisions (load_decisions returns none): nothing to import or apply.
+    if path is None or not Path(path).exists():
         return review
     from .decisions import apply_decisions, load_decisions
     from .errors import InputError
@@ -243,6 +248,10 @@ def _at_least(review, min_severity: str):
     from .outputs import at_least
 
     return at_least(review, min_severity)
+
+
+# The formats whose renderer takes list_options (outputs.render): the 审核意见表.
+LIST_FORMATS = ("markdown", "xlsx", "docx-list")
 
 
 def _list_options(audit_unit: Optional[str], auditor: Optional[str]):
@@ -340,7 +349,9 @@ def review(
         _notice_if_llm_skipped(options)
         _say_llm_status(result)
         shown = _at_least(result, min_severity.value)
-        out = dict(list_options=_list_options(audit_unit, auditor), path=shown_name or str(file))
+        # Only the 意见表 formats sign a list: the others never import commentlist.
+        signed = format.value in LIST_FORMATS
+        out = dict(list_options=_list_options(audit_unit, auditor) if signed else None, path=shown_name or str(file))
         if options.llm == "required" and result.summary.llm.used is False:
             # No output: a review without the required model stage is not the review asked for.
             typer.echo("错误：模型审查未能完成（--llm required），未写出结果 / LLM stage did not complete", err=True)

@@ -58,13 +58,13 @@ class KindConfig:
 
 @lru_cache(maxsize=4)
 def load_config(path: str | None = None) -> KindConfig:
-    import yaml
     from pathlib import Path
 
     from .rubric import rubrics_dir
+    from .yamlio import load_yaml_file
 
     file = Path(path) if path else rubrics_dir() / "kinds.yaml"
-    raw = yaml.load(file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = load_yaml_file(file)
     tpl, se = raw["template"], raw["self_evaluation"]
     signals = [
         Signal(kind=s["kind"], where=s["where"],

@@ -11,11 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import InputError
-from .yamlio import load_yaml
+from .yamlio import load_yaml_file, yaml_error
 
 Severity = Literal["error", "warning", "info"]
 
@@ -169,8 +168,8 @@ def _read_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
         names = ", ".join(list_rubrics()) or "none"
         raise InputError(f"找不到评审规则“{ref}”（可用：{names}）", f"no rubric {ref!r} (available: {names})")
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
+        raw = load_yaml_file(path) or {}
+    except yaml_error() as e:
         raise InputError(f"评审规则文件格式错误：{path}", f"invalid rubric YAML {path}: {e}") from None
     if not isinstance(raw, dict):
         raise InputError(f"评审规则文件格式错误：{path}", f"rubric {path} is not a mapping")
@@ -214,8 +213,8 @@ def _is_rubric_file(path: Path) -> bool:
     """Data files live beside the rubrics (sectors, kinds, thresholds …): a rubric is a
     mapping with a name."""
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        raw = load_yaml_file(path)
+    except (OSError, yaml_error()):
         return True  # listed, so that loading it reports the error
     return isinstance(raw, dict) and "name" in raw
 

@@ -130,3 +130,11 @@ def _write_cache(path: str, key: tuple, blob: bytes) -> None:
             part.unlink()
         except OSError:
             pass
+
+
+def yaml_error() -> type[Exception]:
+    """yaml.YAMLError, for `except yaml_error():` clauses in modules that no longer import
+    yaml up front (an except clause evaluates it only when an exception arrives)."""
+    import yaml
+
+    return yaml.YAMLError

@@ -104,6 +104,9 @@ def test_numbered_paragraphs(text, expected):
     ("工作成效：①培训120人次；②调解纠纷35件；②开展普法宣传12场。\n", [("duplicate.numbering", "②", "③")]),
     ("存在问题：1、预算编制不细；2、执行进度慢，3、执行进度慢。二、措施：1、细化编制；3、加快进度。\n",
      [("wording.numbering_skip", "3、", "2、")]),
+    # a printed line break before an item: the list goes on in the next paragraph
+    ("主要做了以下工作：1.开展督导；\n2.组织专家坐诊；2.核查健康档案。\n", [("duplicate.numbering", "2.", "3.")]),
+    ("主要措施：1.加强学习；2.完善制度；\n3.强化监督；3.推进公开。\n", [("duplicate.numbering", "3.", "4.")]),
 ])
 def test_inline_numbering_that_repeats_or_skips(text, expected):
     assert found(text) == expected
@@ -120,6 +123,11 @@ def test_inline_numbering_that_repeats_or_skips(text, expected):
     "一、概况。1.职能；2.机构。二、目标。1.产出；2.效益；3.满意度。\n",
     # a list that does not start at 1 in this paragraph (continued from elsewhere) is left alone
     "3.强化监督；5.推进公开。\n",
+    # lists over several paragraphs, in order
+    "主要做了以下工作：1.开展督导；\n2.组织专家坐诊；\n3.核查健康档案。\n",
+    # the next paragraph does not go on from the open list: two separate lists
+    "主要措施：1.加强学习；\n1.完善制度；3.强化监督。\n",
+    "主要措施：1.加强学习；2.完善制度；\n4.强化监督；5.推进公开。\n",
 ])
 def test_inline_numbering_in_order_or_not_numbering(text):
     assert found(text) == []

@@ -258,43 +258,77 @@ _INLINE_STYLES: list[tuple[int, re.Pattern]] = [
 ]
 
 
+def _inline_tokens(text: str) -> list[tuple[int, int, int, str, int]]:
+    """(position, rank, number, token text, match end) of the item numbers in a paragraph."""
+    tokens = []
+    for rank, pattern in _INLINE_STYLES:
+        for m in pattern.finditer(text):
+            n = _value(m.group("n"))
+            if n is not None:
+                tokens.append((m.start(), rank, n, "".join(m.group().split()), m.end()))
+    tokens.sort()
+    return tokens
+
+
+_OPEN_LIST_END = re.compile(r"[；;，,：:]\s*$")
+
+
 def _inline_lists(doc: Document) -> list[Finding]:
+    """Item numbers inside paragraphs ("1.…；2.…；4.…"). A list may go on in the next
+    paragraph when a printed line break falls before an item ("…督导；" / "2.组织…"): the
+    paragraph then starts with the next number and the list is carried over."""
     out: list[Finding] = []
+    # (rank, items, judged) of a list left open by the previous paragraph; a list from a
+    # paragraph with fewer than three numbers is judged only once it goes on.
+    carried: tuple[int, list, bool] | None = None
     for block in doc.paragraphs:
         text = block.text
-        tokens = []  # (position, rank, number, token text, match end)
-        for rank, pattern in _INLINE_STYLES:
-            for m in pattern.finditer(text):
-                n = _value(m.group("n"))
-                if n is not None:
-                    tokens.append((m.start(), rank, n, "".join(m.group().split()), m.end()))
-        if len(tokens) < 3:
+        tokens = _inline_tokens(text)
+        lists: dict[int, list] = {}  # rank -> the numbers of its current list, with absolute spans
+        if carried is not None:
+            rank, items, judged = carried
+            first = tokens[0] if tokens else None
+            if first is not None and first[0] == 0 and first[1] == rank and first[2] == items[-1][0] + 1:
+                lists[rank] = items
+            elif judged:
+                _close_inline(doc, items, out)
+            carried = None
+        open_end = _OPEN_LIST_END.search(text) is not None
+        judged = len(tokens) >= 3 or bool(lists)
+        if not judged and not open_end:
             continue
-        tokens.sort()
-        lists: dict[int, list] = {}  # rank -> the numbers of its current list, with matches
         for pos, rank, n, token, end in tokens:
             for lower in [r for r in lists if r > rank]:
-                _close_inline(doc, block, lists.pop(lower), out)
+                _close_inline(doc, lists.pop(lower), out)
             current = lists.get(rank)
+            item = (n, block.start + pos, block.start + end, token)
             if n == 1:
                 if current:
-                    _close_inline(doc, block, current, out)
-                lists[rank] = [(n, pos, end, token)]
+                    _close_inline(doc, current, out)
+                lists[rank] = [item]
             elif current is not None:
-                current.append((n, pos, end, token))
-        for items in lists.values():
-            _close_inline(doc, block, items, out)
+                current.append(item)
+        # The last list stays open when the paragraph ends mid-list (on "；" or "，").
+        if lists and tokens and open_end:
+            last_rank = tokens[-1][1]
+            if last_rank in lists:
+                carried = (last_rank, lists.pop(last_rank), judged)
+        if judged:
+            for items in lists.values():
+                _close_inline(doc, items, out)
+    if carried is not None and carried[2]:
+        _close_inline(doc, carried[1], out)
     return out
 
 
-def _close_inline(doc: Document, block: Block, items: list, out: list[Finding]) -> None:
-    """Report repeats and skips of one inline list (two items or more, starting at 1)."""
+def _close_inline(doc: Document, items: list, out: list[Finding]) -> None:
+    """Report repeats and skips of one inline list (three items or more in all, starting at
+    1; a list carried over from the previous paragraph counts its items there)."""
     if len(items) < 2:
         return
     tracker = _Tracker()
-    for n, pos, end, token in items:
-        span = (block.start + pos, block.start + end)
-        event = tracker.feed(n, span, token)
+    for n, start, end, token in items:
+        event = tracker.feed(n, (start, end), token)
         if event:
             chinese = not token.strip("（）()、.．").isdigit() and token.strip("（）()、.．") not in _CIRCLED
             exp_n = event.last + 1

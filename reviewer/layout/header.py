@@ -22,7 +22,10 @@ HEADER_WORDS: list[tuple[str, str]] = [
 ]
 # A column name may carry a short note in brackets: 分值(分), 全年预算数(A), 执行率(B/A).
 _SUFFIX = r"(?:\([A-Za-z/%分万元]{1,4}\))?"
-_ALTERNATION = "|".join(f"(?P<h{i}>{p}){_SUFFIX}" for i, (_, p) in enumerate(HEADER_WORDS))
+# The note is written once after the alternation rather than after each name: the same
+# matches (the branches are tried in the same order) and the same lastgroup, but its
+# character class, slow to compile for its Chinese characters, is compiled once, not 33 times.
+_ALTERNATION = "(?:" + "|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(HEADER_WORDS)) + ")" + _SUFFIX
 HEADER_RE = re.compile(_ALTERNATION)
 # Every column name holds one of these: a cheap test before the full alternation.
 HINT_RE = re.compile(r"指标|值|分|权重|预算|执行|原因|说明|备注|单位|性质|方向")
