@@ -145,6 +145,12 @@ TEXT_CASES = {
     "wrong other total": ("本单位2023年度收入支出总计1250.50万元。", ("inconsistency.text_vs_table", "收入支出总计1250.50万元")),
     "ambiguous 本年收入合计 (two tables disagree) stays quiet": ("本年收入合计999.00万元。", None),
     "same digits, wrong unit": ("财政拨款收入支出总计1210.50元。", ("unit.text_vs_table", "财政拨款收入支出总计1210.50元")),
+    # top-level item rows and carry-overs, named by the whole clause
+    "matching item row": ("其中：财政拨款收入1200.50万元，其他收入30.00万元。", None),
+    "wrong item row": ("其中：财政拨款收入1200.50万元，其他收入36.00万元。", ("inconsistency.text_vs_table", "其他收入36.00万元")),
+    "wrong carry-over": ("年末结转和结余66.00万元。", ("inconsistency.text_vs_table", "年末结转和结余66.00万元")),
+    "an item name inside a longer label is another figure": ("上年其他收入36.00万元。", None),
+    "an item of another period": ("2022年其他收入36.00万元。", None),
 }
 
 

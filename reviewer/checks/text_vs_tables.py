@@ -37,6 +37,13 @@ class Candidate:
     value: Value
     table: Table
     where: str  # how the finding names the table figure
+    exact: bool = False  # an item row: the narrative label must be this name and nothing else
+
+
+# Item rows a 收支总表 lists at its top level ("一、财政拨款收入", "二、其他收入") and its
+# carry-over rows: the figures a narrative restates one by one.
+_TOP_LEVEL_ITEM = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_CARRY_OVER = re.compile(r"结转|结余")
 
 
 def _caption_core(caption: str) -> str:
@@ -85,6 +92,12 @@ def table_candidates(tables: list[Table]) -> list[Candidate]:
             continue
         core = _caption_core(t.caption)
         for row in t.rows:
+            if row.role == "item" and row.label and (_TOP_LEVEL_ITEM.match(row.label) or _CARRY_OVER.search(row.label)):
+                first = _money(row.value(money_cols[0].index))
+                key = _BRACKETED.sub("", W.strip_numbering(row.label))
+                if first is not None and len(key) >= 4:
+                    out.append(Candidate(key, first, t, f"{t.caption or '表格'}“{row.label}”行", exact=True))
+                continue
             if row.role not in ("total", "subtotal") or not row.label:
                 continue
             first = _money(row.value(money_cols[0].index))
@@ -141,7 +154,11 @@ def check_text_against_tables(doc: Document) -> list[Finding]:
             label = _BRACKETED.sub("", label) if label.endswith(("）", ")")) else label
             if len(label) < 2:
                 continue
-            matches = [c for c in by_last_char.get(label[-1], []) if label.endswith(c.name)]
+            # An item row's name must be the whole label ("其他收入71.61万元", not
+            # "上年其他收入…"): item names recur in other periods and scopes.
+            bare = _LEADING.sub("", label)
+            matches = [c for c in by_last_char.get(label[-1], [])
+                       if (bare == c.name if c.exact else label.endswith(c.name))]
             if not matches:
                 continue
             longest = max(len(c.name) for c in matches)
