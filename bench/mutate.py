@@ -1523,6 +1523,59 @@ def sites_numbering(text: str, rng: random.Random) -> list[Edit]:
     return out
 
 
+_DOUBLING_WORDS = ("开展", "加强", "完成", "推进", "落实", "提高", "建立", "组织", "资金", "工作", "项目", "任务")
+
+
+def sites_dup_paragraph(text: str, rng: random.Random) -> list[Edit]:
+    """A narrative paragraph (30+ characters, with sentence punctuation) pasted a second
+    time after another paragraph further on."""
+    out = []
+    outside = _outside_tables(text)
+    lines = [(pos, line) for pos, line in _lines(text) if outside(pos)]
+    candidates = [(pos, line) for pos, line in lines
+                  if len(fold(line)) >= 40 and re.search(r"[，。；]", line) and line.strip().endswith("。")]
+    for pos, line in candidates:
+        later = [(p2, l2) for p2, l2 in lines if p2 > pos + len(line) + 200 and l2.strip().endswith("。")]
+        if not later:
+            continue
+        p2, l2 = rng.choice(later)
+        at = p2 + len(l2) + 1
+        if at > len(text):
+            continue
+        out.append(Edit(at, at, line.strip() + "\n", ("duplicate",), f"段落重复粘贴：{line.strip()[:20]}…"))
+    return out
+
+
+def sites_dup_indicator(text: str, rng: random.Random) -> list[Edit]:
+    """A score-table row whose indicator name is the row above's name again (the copy
+    was never edited: "年度工作目标3" twice)."""
+    out = []
+    rows = indicator_rows(text, need=("weight",))
+    for prev, row in zip(rows, rows[1:]):
+        if prev.table is not row.table or prev.name is None or row.name is None:
+            continue
+        a, b = prev.name.text.strip(), row.name.text.strip()
+        if not a or not b or a == b or len(a) < 4 or not _real(text, row.name) or not _real(text, prev.name):
+            continue
+        if re.search(r"合计|总计|小计|总分", a + b):
+            continue
+        out.append(Edit(row.name.start, row.name.end, a, ("duplicate",), f"指标名称 “{b}” → “{a}”（与上一行重复）",
+                        also=((prev.name.start, prev.name.end),)))
+    return out
+
+
+def sites_dup_word(text: str, rng: random.Random) -> list[Edit]:
+    """A word typed twice in running text ("开展开展")."""
+    out = []
+    outside = _outside_tables(text)
+    for word in _DOUBLING_WORDS:
+        for m in re.finditer(word, text):
+            if not outside(m.start()) or text[m.end():m.end() + len(word)] == word or text[max(0, m.start() - len(word)):m.start()] == word:
+                continue
+            out.append(Edit(m.start(), m.end(), word + word, ("wording", "duplicate"), f"{word} → {word}{word}"))
+    return out
+
+
 NEW_MUTATORS = {
     "unmet_no_reason": sites_unmet_no_reason,
     "over_completion": sites_over_completion,
@@ -1552,6 +1605,9 @@ NEW_MUTATORS = {
     "claim_plan": sites_claim_plan,
     "claim_no_problem": sites_claim_no_problem,
     "numbering": sites_numbering,
+    "dup_paragraph": sites_dup_paragraph,
+    "dup_indicator": sites_dup_indicator,
+    "dup_word": sites_dup_word,
 }
 
 

@@ -208,6 +208,9 @@ NEW_CASES = [
     ("claim_plan", NARRATIVE, "20", NARRATIVE.replace("不少于18处，实际完成20处", "18处")),
     ("claim_no_problem", NARRATIVE, "", NARRATIVE.replace("82.60%", "96.60%")),
     ("numbering", NARRATIVE, "3", NARRATIVE.replace("1.按季度调度；2.开展水质抽检；3.", "按季度调度、开展水质抽检并")),
+    ("dup_paragraph", NARRATIVE, "", "本局负责全县供水。\n"),
+    ("dup_indicator", FORM, "", "本报告不含自评表。\n"),
+    ("dup_word", NARRATIVE, "", "本局负责全县供水。\n"),
 ]
 
 

@@ -282,11 +282,21 @@ def test_duplicated_indicator_quotes_the_second_row():
     assert f.quote.startswith("年度工作目标1实现率")
 
 
-def test_same_name_under_two_first_level_indicators_is_not_a_duplicate():
-    rows = [HEADER,
-            ["产出指标", "质量指标", "资金使用合规性", "合规", "合规", "50", "50"],
-            ["过程指标", "财务管理", "资金使用合规性", "合规", "合规", "50", "50"]]
-    assert check_score_tables(table_doc(rows)) == []
+@pytest.mark.parametrize("rows, flagged", [
+    # the same name under two first-level indicators, rows apart: may be meant
+    ([["产出指标", "质量指标", "资金使用合规性", "合规", "合规", "40", "40"],
+      ["产出指标", "时效指标", "按时完成率", "100%", "100%", "20", "20"],
+      ["过程指标", "财务管理", "资金使用合规性", "合规", "合规", "40", "40"]], False),
+    # neighbouring rows with one name across a level boundary: a row copied, never edited
+    ([["效益指标", "社会效益", "困难职工生活改善率", "≥90%", "95%", "50", "50"],
+      ["满意度指标", "服务对象满意度", "困难职工生活改善率", "≥90%", "96%", "50", "50"]], True),
+    # neighbours with different names
+    ([["效益指标", "社会效益", "困难职工生活改善率", "≥90%", "95%", "50", "50"],
+      ["满意度指标", "服务对象满意度", "职工满意度", "≥90%", "96%", "50", "50"]], False),
+])
+def test_same_name_under_two_first_level_indicators(rows, flagged):
+    found = [f.rule for f in check_score_tables(table_doc([HEADER] + rows))]
+    assert found == (["duplicate.indicator"] if flagged else [])
 
 
 LONG_A = "围绕职工合法权益的重大问题进行调查研究，向市委、市政府反映职工群众的思想"

@@ -731,18 +731,28 @@ def _check_total_row(doc: Document, table: ScoreTable) -> list[Finding]:
     return out
 
 
+def adjacent_row(table: ScoreTable, ind: Indicator) -> Indicator:
+    at = table.indicators.index(ind)
+    return table.indicators[at - 1]
+
+
 def _check_duplicates(doc: Document, table: ScoreTable) -> tuple[list[Finding], set[tuple[int, int]]]:
     out: list[Finding] = []
     flagged: set[tuple[int, int]] = set()
     seen: dict[tuple[str, str], Indicator] = {}
+    previous: tuple[str, Indicator] | None = None
     for ind in table.indicators:
         name = fold(ind.name)
         if len(name) < 4 or not re.search(r"[\u4e00-\u9fff]", name):
+            previous = None
             continue
-        # The same name under two first-level indicators (or two projects) may be meant.
+        # The same name under two first-level indicators (or two projects) may be meant,
+        # unless the rows are neighbours: a row copied and never edited.
         key = (level1_key(ind.level1), name)
-        if key in seen:
-            first = seen[key]
+        adjacent = previous is not None and previous[0] == name and previous[1].parent == ind.parent
+        previous = (name, ind)
+        if key in seen or adjacent:
+            first = seen.get(key) or adjacent_row(table, ind)
             cell = ind.name_cell
             out.append(make_finding(
                 doc, category="duplicate", severity="warning", source=SOURCE, rule="duplicate.indicator",

@@ -22,9 +22,11 @@ def check(ctx: RuleContext) -> None:
     min_chars = int(ctx.params(RULE).get("min_chars", 30))
     first_seen: dict[str, object] = {}
     for block in ctx.doc.paragraphs:
-        key = paragraph_key(ctx.folded_block(block).folded)
-        # A line without sentence punctuation is a title or a running page header.
-        if len(key) < min_chars or not re.search(r"[,。;，；]", key):
+        folded = ctx.folded_block(block).folded
+        key = paragraph_key(folded)
+        # A line without sentence punctuation is a title or a running page header; a
+        # sentence may still hold only enumeration commas and its closing stop.
+        if len(key) < min_chars or not re.search(r"[,。;，；]", folded):
             continue
         earlier = first_seen.get(key)
         if earlier is None:

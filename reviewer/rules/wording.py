@@ -32,6 +32,7 @@ PUNCT = re.compile(r"(?<!。)。。(?!。)|[,;:、]。|,,|;;|、、|,;|;,")
 CLAUSE_BREAK = re.compile(r"[。!?;,:、]")
 SENTENCE_MARK = re.compile(r"[。!?;]")
 NUMBER = re.compile(r"[≥≤<>]?\d+(?:\.\d+)?%?")
+CITED_TITLE = re.compile(r"《[^《》]{1,60}》")
 
 DEFAULTS = {"table_run": 64, "table_numbers": 4, "window": 40, "echo_chars": 6, "long_unit": 3}
 
@@ -134,10 +135,15 @@ def _echoed(folded: str, lo: int, hi: int, start: int, end: int, k: int) -> bool
     cell read side by side ("林区安全稳定,全完成维护林业、林区安全稳定,全区森林区森林")."""
     if k <= 0:
         return False
+    # A cited title (《…农村供水保障三年行动方案》) repeats the project's own name: prose,
+    # not two table columns side by side.
+    cited = [(c.start(), c.end()) for c in CITED_TITLE.finditer(folded, max(0, lo - 60), min(len(folded), hi + 60))]
     seen: dict[str, int] = {}
     for i in range(lo, hi - k + 1):
         if i < end and i + k > start:
             continue  # the doubled word itself
+        if any(a < i + k and i < b for a, b in cited):
+            continue
         gram = folded[i:i + k]
         if not re.search(r"[\u4e00-\u9fff]", gram):
             continue
