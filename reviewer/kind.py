@@ -230,10 +230,13 @@ class KindResult:
     base_kind: str = "unknown"
 
 
-_SUBJECT_NOISE = re.compile(
-    r"20\d{2}|[\dA-Za-z.]+|[()（）《》“”\"、,，:：]|年度|年|部门整体|单位整体|整体|部门|单位|支出|绩效|自评|评价|"
-    r"报告|自评表|表|工作|情况|总结|关于|的|本级|我局|我单位|结果|目标|监控"
-)
+@lru_cache(maxsize=1)
+def _subject_noise() -> re.Pattern:
+    # Compiled on first use: only a title no signal matched is read for its subject.
+    return re.compile(
+        r"20\d{2}|[\dA-Za-z.]+|[()（）《》“”\"、,，:：]|年度|年|部门整体|单位整体|整体|部门|单位|支出|绩效|自评|评价|"
+        r"报告|自评表|表|工作|情况|总结|关于|的|本级|我局|我单位|结果|目标|监控"
+    )
 
 
 def _title_subject(title: str, unit: str | None) -> str:
@@ -244,7 +247,7 @@ def _title_subject(title: str, unit: str | None) -> str:
     from .sections import UNIT_RE
 
     rest = UNIT_RE.sub("", rest)
-    return _SUBJECT_NOISE.sub("", rest)
+    return _subject_noise().sub("", rest)
 
 
 def _headings(doc, head: str) -> list[str]:

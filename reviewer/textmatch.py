@@ -55,12 +55,17 @@ def _char_fold_table(drop: set[str] | None) -> dict[str, str]:
 # Characters an XML document (Word, Excel) cannot hold. Form feed is kept apart: it is
 # the page separator of the document text.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_XML_ILLEGAL_OR_FF = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@lru_cache(maxsize=1)
+def _xml_illegal_or_ff() -> re.Pattern:
+    # Compiled on first use: only the Word writer and the PDF reader drop page breaks.
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str, keep_page_breaks: bool = True) -> str:
     """Each character XML cannot hold replaced by a space (lengths, so offsets, stay)."""
-    pattern = _XML_ILLEGAL if keep_page_breaks else _XML_ILLEGAL_OR_FF
+    pattern = _XML_ILLEGAL if keep_page_breaks else _xml_illegal_or_ff()
     return pattern.sub(" ", text) if text else text
 
 

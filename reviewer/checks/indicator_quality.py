@@ -45,10 +45,9 @@ _PLACEHOLDER = re.compile(r"^\*+$|……|^…+$|^x+$|^X+$")
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> dict:
-    import yaml
+    from ..yamlio import load_yaml_file
 
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return load_yaml_file(path) or {}
 
 
 def thresholds() -> dict:

@@ -373,9 +373,13 @@ _DOTS = r"(?:\.{3,}|。{3,}|_{3,}|—{2,})"
 _DOTS_RAW = re.compile(r"…|[.．]{3,}|。{3,}|[_＿]{3,}|—{2,}")
 _NUMBER_LABEL = (r"(?:\d{1,2}[.、．]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、|[①-⑳])")
 _COLON_LABEL = r"[\u4e00-\u9fffA-Za-z×]{1,12}\d{0,2}:"
-_EMPTY_ITEM = re.compile(
-    rf"(?P<item>{_COLON_LABEL}{_DOTS}|(?:^|(?<=[。;!?.])){_NUMBER_LABEL}{_DOTS})"
-    rf"(?=$|[。;]|{_COLON_LABEL}|{_NUMBER_LABEL})")
+
+
+@lru_cache(maxsize=1)
+def _empty_item() -> re.Pattern:
+    # Compiled on first use: only a line with a run of dots or dashes is searched.
+    return re.compile(rf"(?P<item>{_COLON_LABEL}{_DOTS}|(?:^|(?<=[。;!?.])){_NUMBER_LABEL}{_DOTS})"
+                      rf"(?=$|[。;]|{_COLON_LABEL}|{_NUMBER_LABEL})")
 
 
 def _empty_items(ctx: RuleContext, flagged: "_Spans") -> None:
@@ -386,7 +390,7 @@ def _empty_items(ctx: RuleContext, flagged: "_Spans") -> None:
             if not _DOTS_RAW.search(line):
                 continue  # no run of dots or dashes: nothing left empty
             ft = FoldedText.of(line)
-            for m in _EMPTY_ITEM.finditer(ft.folded):
+            for m in _empty_item().finditer(ft.folded):
                 s, e = ft.span(m.start("item"), m.end("item"))
                 span = (block.start + line_start + s, block.start + line_start + e)
                 if flagged.overlaps(span):

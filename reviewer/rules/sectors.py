@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..rubric import rubrics_dir
 from ..textmatch import fold
+from ..yamlio import load_yaml_file
 from .context import RuleContext, Sentence
 
 RULE = "boilerplate.off_domain"
@@ -57,7 +56,7 @@ def load_sectors(path: str | None = None) -> tuple[Sector, ...]:
     p = Path(path) if path else rubrics_dir() / "sectors.yaml"
     if not p.exists():
         return ()
-    raw = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    raw = load_yaml_file(p) or {}
     out = []
     for item in raw.get("sectors", []):
         out.append(Sector(
@@ -226,7 +225,7 @@ def load_self_references(path: str | None = None) -> tuple[tuple[tuple[str, ...]
     p = Path(path) if path else rubrics_dir() / "sectors.yaml"
     if not p.exists():
         return ()
-    raw = yaml.load(p.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    raw = load_yaml_file(p) or {}
     return tuple((tuple(fold(w) for w in item.get("words", [])), tuple(fold(w) for w in item.get("unit_words", [])))
                  for item in raw.get("self_references", []))
 
