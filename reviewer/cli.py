@@ -136,6 +136,37 @@ def exit_code_for(review, fail_on: str) -> int:
     return EXIT_FINDINGS if review.worst_severity_rank() >= threshold else EXIT_OK
 
 
+def _project_defaults(ctx: typer.Context, choices: dict[str, type]) -> dict:
+    """Options a `reviewer.toml` in the current folder sets (rubric, format, fail_on), for
+    those the command line leaves at their default; an endpoint it names is ignored with
+    a notice (reviewer.llm.config). A value of the wrong kind is an input error."""
+    if not Path("reviewer.toml").is_file():
+        return {}
+    from .llm.config import read_project_config
+
+    settings = read_project_config()
+    out: dict = {}
+    for name, kind in choices.items():
+        if name not in settings:
+            continue
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name != "DEFAULT":
+            continue  # the command line wins
+        value = settings[name]
+        try:
+            if kind is str:
+                if not isinstance(value, str) or not value.strip():
+                    raise ValueError
+                out[name] = value
+            elif isinstance(value, list):
+                out[name] = [kind(str(v)) for v in value]
+            else:
+                out[name] = kind(str(value))
+        except ValueError:
+            raise _fail(f"错误：当前文件夹 reviewer.toml 中的 {name} = {value!r} 无效")
+    return out
+
+
 def _options(**kw):
     from .options import ReviewOptions
 
@@ -280,6 +311,7 @@ def _notice_if_llm_skipped(options) -> None:
 
 @app.command()
 def review(
+    ctx: typer.Context,
     file: Path = typer.Argument(..., help="报告文件（PDF、DOCX 或 TXT）", show_default=False),
     format: OutFormat = typer.Option(OutFormat.terminal, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
@@ -330,6 +362,8 @@ def review(
 
     if config is not None and not config.is_file():
         raise _fail(f"错误：找不到配置文件 {config}")
+    project = _project_defaults(ctx, {"rubric": str, "format": OutFormat, "fail_on": FailOn})
+    rubric, format, fail_on = project.get("rubric", rubric), project.get("format", format), project.get("fail_on", fail_on)
     options = _options(
         llm="off" if no_llm else llm.value, model=model, base_url=base_url, concurrency=concurrency,
         timeout=timeout, keep_ungrounded=keep_ungrounded, rubric=rubric,
@@ -365,6 +399,7 @@ def review(
 
 @app.command()
 def batch(
+    ctx: typer.Context,
     paths: List[Path] = typer.Argument(..., help="报告文件或文件夹（含子文件夹）", show_default=False),
     out_dir: Path = typer.Option(..., "--out-dir", "-d", help="输出文件夹"),
     format: List[Format] = typer.Option([Format.json], "--format", "-f", help="每份报告的输出格式，可多次指定"),
@@ -385,6 +420,10 @@ def batch(
     from .batch import run_batch
     from .limits import active_limits
 
+    project = _project_defaults(ctx, {"rubric": str, "format": Format, "fail_on": FailOn})
+    rubric, fail_on = project.get("rubric", rubric), project.get("fail_on", fail_on)
+    format = project["format"] if isinstance(project.get("format"), list) else \
+        [project["format"]] if "format" in project else format
     options = _options(llm="off" if no_llm else llm.value, model=model, base_url=base_url, concurrency=concurrency,
                        timeout=timeout, rubric=rubric, limits=active_limits())
     _notice_if_llm_skipped(options)
@@ -481,7 +520,9 @@ def serve(
     token: Optional[str] = typer.Option(None, "--token", envvar="REVIEWER_TOKEN",
                                         help="访问口令； 非本机地址必须设置 （或 REVIEWER_TOKEN）"),
     max_upload_mb: float = typer.Option(50.0, "--max-upload-mb", min=0.1, help="单次上传大小上限（MB）"),
-    allow: str = typer.Option("pdf,docx,txt", "--allow", help="允许上传的文件类型， 逗号分隔"),
+    allow: str = typer.Option("pdf,docx,txt", "--allow",
+                              help="允许上传的文件类型，逗号分隔（可选 pdf、docx、txt、doc、wps、rtf、xlsx、xls、html、htm、md；"
+                                   "doc、wps、rtf 需本机安装 LibreOffice）"),
     no_llm: bool = typer.Option(False, "--no-llm", help="不调用语言模型"),
     audit_unit: Optional[str] = typer.Option(None, "--audit-unit", help="意见表的审核单位"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="在标准错误输出调试日志"),

@@ -42,3 +42,37 @@ def test_schema_command_prints_json_schema():
     schema = json.loads(result.stdout)
     assert "findings" in schema["properties"]
     assert set(schema["$defs"]["Finding"]["properties"]["category"]["enum"]) >= {"ratio", "wording"}
+
+
+# --- a project folder's reviewer.toml: rubric and output options only -------------------------
+
+@pytest.mark.parametrize("toml, args, expect_exit, expect_start", [
+    ('format = "markdown"\nfail_on = "never"\n', [], 0, "# "),          # both applied
+    ('format = "markdown"\n', ["--format", "json"], None, "{"),           # the command line wins
+    ('format = "pdfx"\n', [], 2, None),                                    # a wrong value: input error
+    ('fail_on = "never"\nformat = "json"\n', [], 0, "{"),
+])
+def test_project_config_sets_output_options(tmp_path, monkeypatch, toml, args, expect_exit, expect_start):
+    report = tmp_path / "report.txt"
+    report.write_bytes(SAMPLE_TXTS[3].read_bytes())
+    (tmp_path / "reviewer.toml").write_text(toml, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["review", "report.txt", "--no-llm", *args])
+    if expect_exit is not None:
+        assert result.exit_code == expect_exit, result.output
+    if expect_start is None:
+        assert "reviewer.toml" in result.output and "Traceback" not in result.output
+    else:
+        assert result.stdout.lstrip().startswith(expect_start)
+
+
+def test_project_config_sets_batch_formats(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SAMPLE_TXTS[0].read_bytes())
+    (tmp_path / "reviewer.toml").write_text('format = ["markdown", "json"]\nfail_on = "never"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["batch", "in", "--out-dir", "out", "--no-llm", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    written = {p.suffix for p in (tmp_path / "out").rglob("a*")}
+    assert {".md", ".json"} <= written

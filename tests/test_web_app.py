@@ -79,6 +79,43 @@ def test_token_guards_every_page(tmp_path):
         assert evil.headers["location"] == "/"
 
 
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@pytest.mark.parametrize("suffix, data, accepted", [
+    ("doc", OLE + b"\x00" * 64, True), ("doc", b"PK\x03\x04 a renamed zip", False),
+    ("wps", OLE + b"\x00" * 64, True), ("xls", b"%PDF-1.4", False),
+    ("rtf", b"{\\rtf1\\ansi text}", True), ("rtf", b"plain text", False),
+    ("md", "# 自评报告\n".encode(), True), ("html", b"<html>\x00</html>", False),
+    ("xlsx", b"not a zip", False),
+])
+def test_legacy_and_other_formats_are_sniffed(suffix, data, accepted):
+    from reviewer.web.app import UploadRejected, sniff
+
+    if accepted:
+        sniff(data, suffix)
+    else:
+        with pytest.raises(UploadRejected):
+            sniff(data, suffix)
+
+
+def test_markdown_upload_when_allowed(tmp_path):
+    cfg = config(tmp_path, allow="pdf,docx,txt,md")
+    assert "md" in cfg.allowed
+    with TestClient(create_app(cfg), base_url="http://127.0.0.1") as client:
+        text = SAMPLE_TXTS[1].read_text(encoding="utf-8")
+        response = client.post("/upload", files=[("files", ("自评报告.md", text.encode("utf-8"), "text/markdown"))],
+                               follow_redirects=False)
+        assert response.status_code == 303
+        batch = response.headers["location"].split("/")[-1]
+        for _ in range(200):
+            rows = client.get(f"/api/batch/{batch}").json()
+            if rows[0]["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert rows[0]["status"] == "done" and rows[0]["name"] == "自评报告.md"
+
+
 def test_upload_review_and_downloads(tmp_path):
     cfg = config(tmp_path)
     with TestClient(create_app(cfg), base_url="http://127.0.0.1") as client:

@@ -58,6 +58,9 @@ class UploadRejected(Exception):
     pass
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def sniff(data: bytes, suffix: str) -> None:
     """The content must be what the suffix says (a renamed file is refused)."""
     if not data:
@@ -71,7 +74,19 @@ def sniff(data: bytes, suffix: str) -> None:
                     raise UploadRejected("不是有效的 Word（DOCX）文件")
         except zipfile.BadZipFile:
             raise UploadRejected("不是有效的 Word（DOCX）文件")
-    if suffix == "txt" and b"\x00" in data[:4096]:
+    if suffix == "xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if "xl/workbook.xml" not in z.namelist():
+                    raise UploadRejected("不是有效的 Excel（XLSX）文件")
+        except zipfile.BadZipFile:
+            raise UploadRejected("不是有效的 Excel（XLSX）文件")
+    # .doc, .wps and .xls are OLE compound files.
+    if suffix in ("doc", "wps", "xls") and not data.startswith(OLE_MAGIC):
+        raise UploadRejected(f"不是有效的 {suffix.upper()} 文件")
+    if suffix == "rtf" and not data[:64].lstrip().startswith(b"{\\rtf"):
+        raise UploadRejected("不是有效的 RTF 文件")
+    if suffix in ("txt", "md", "html", "htm") and b"\x00" in data[:4096]:
         raise UploadRejected("不是文本文件")
 
 

@@ -6,7 +6,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KNOWN_TYPES = ("pdf", "docx", "txt")
+# What the page can take: every format the reader opens. The legacy Office formats go
+# through LibreOffice, so they are offered only when asked for with --allow.
+KNOWN_TYPES = ("pdf", "docx", "txt", "doc", "wps", "rtf", "xlsx", "xls", "html", "htm", "md")
+DEFAULT_TYPES = ("pdf", "docx", "txt")
 
 
 def is_loopback(host: str) -> bool:
@@ -25,7 +28,7 @@ class ServeConfig:
     data_dir: Path = Path("reviewer-data")
     token: str = ""
     max_upload_bytes: int = 50 * 1024 * 1024
-    allowed: tuple[str, ...] = KNOWN_TYPES
+    allowed: tuple[str, ...] = DEFAULT_TYPES
     llm: str = "off"
     audit_unit: str = ""
     workers: int = 1
@@ -39,7 +42,7 @@ class ServeConfig:
         allowed = tuple(dict.fromkeys(t.strip().lower().lstrip(".") for t in allow.split(",") if t.strip()))
         unknown = [t for t in allowed if t not in KNOWN_TYPES]
         if unknown or not allowed:
-            raise ValueError(f"--allow 只能是 pdf、docx、txt 的组合（不支持：{'、'.join(unknown) or '空'}）")
+            raise ValueError(f"--allow 只能是 {'、'.join(KNOWN_TYPES)} 的组合（不支持：{'、'.join(unknown) or '空'}）")
         token = (token or "").strip()
         if not is_loopback(host) and not token:
             raise ValueError(f"监听非本机地址 {host} 时必须用 --token（或环境变量 REVIEWER_TOKEN）设置访问口令"
