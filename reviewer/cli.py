@@ -427,8 +427,15 @@ def batch(
     options = _options(llm="off" if no_llm else llm.value, model=model, base_url=base_url, concurrency=concurrency,
                        timeout=timeout, rubric=rubric, limits=active_limits())
     _notice_if_llm_skipped(options)
-    code = run_batch(paths, out_dir, [f.value for f in format], workers=workers, force=force,
-                     options=options, fail_on=fail_on.value)
+    from .batch import EXIT_INTERRUPTED
+
+    try:
+        code = run_batch(paths, out_dir, [f.value for f in format], workers=workers, force=force,
+                         options=options, fail_on=fail_on.value)
+    except KeyboardInterrupt:
+        # A second Ctrl-C after the run has stopped and written its summary: it was
+        # interrupted all the same.
+        code = EXIT_INTERRUPTED
     raise typer.Exit(code)
 
 

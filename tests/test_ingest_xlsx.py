@@ -231,3 +231,20 @@ def test_a_workbook_that_unpacks_too_far_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         load(path, limits=Limits(max_unpacked_mb=1))
     assert "解压后过大" in err.value.zh
+
+
+def test_a_workbook_part_with_a_bomb_ratio_is_refused_like_a_docx(tmp_path):
+    """The Word guard applies to workbooks too: a part inflating thousands of times is a
+    zip bomb even when the total stays under the size limit."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "0" * (8 * 1024 * 1024))
+    path = tmp_path / "ratio.xlsx"
+    path.write_bytes(buf.getvalue())
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "Excel" in err.value.zh and "压缩比异常" in err.value.zh

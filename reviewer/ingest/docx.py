@@ -51,31 +51,32 @@ def _open(data: bytes, path: str, limits=None):
         raise _corrupt(path, type(e).__name__) from None
 
 
-def check_package(members: list, path: str, limits=None) -> None:
-    """Refuse a zip package whose parts would unpack too large (a zip bomb) before any
-    part is read. The sizes checked are the declared ones, and zipfile never inflates a
-    part beyond its declared size, so the check holds for a lying header too."""
+def check_package(members: list, path: str, limits=None, label: str = "DOCX") -> None:
+    """Refuse a zip package (a Word document, an Excel workbook: `label`) whose parts
+    would unpack too large (a zip bomb) before any part is read. The sizes checked are the
+    declared ones, and zipfile never inflates a part beyond its declared size, so the
+    check holds for a lying header too."""
     from ..limits import resolve
 
     limits = resolve(limits)
     if len(members) > limits.max_members:
-        raise InputError(f"DOCX 压缩包内文件过多（{len(members)} 个），疑似恶意文件，已拒绝：{path}",
+        raise InputError(f"{label} 压缩包内文件过多（{len(members)} 个），疑似恶意文件，已拒绝：{path}",
                          f"too many parts in the package ({len(members)}): {path}")
     total = sum(max(m.file_size, 0) for m in members)
     if total > limits.max_unpacked_bytes:
         raise InputError(
-            f"DOCX 解压后过大（{total / 1024 / 1024:.0f} MB，上限 {limits.max_unpacked_mb:g} MB；"
+            f"{label} 解压后过大（{total / 1024 / 1024:.0f} MB，上限 {limits.max_unpacked_mb:g} MB；"
             f"可用 --max-unpacked-mb 调整），疑似压缩炸弹，已拒绝：{path}",
             f"package unpacks to {total} bytes (limit {limits.max_unpacked_mb:g} MB): {path}")
     xml = sum(max(m.file_size, 0) for m in members if m.filename.lower().endswith((".xml", ".rels")))
     if xml > limits.max_xml_mb * 1024 * 1024:
         raise InputError(
-            f"DOCX 中的 XML 正文过大（{xml / 1024 / 1024:.0f} MB，上限 {limits.max_xml_mb:g} MB），无法审核：{path}",
+            f"{label} 中的 XML 正文过大（{xml / 1024 / 1024:.0f} MB，上限 {limits.max_xml_mb:g} MB），无法审核：{path}",
             f"XML parts unpack to {xml} bytes (limit {limits.max_xml_mb:g} MB): {path}")
     for m in members:
         if m.file_size > 1024 * 1024 and m.file_size > limits.max_ratio * max(m.compress_size, 1):
             raise InputError(
-                f"DOCX 中的“{m.filename}”压缩比异常（{m.file_size // max(m.compress_size, 1)} 倍），"
+                f"{label} 中的“{m.filename}”压缩比异常（{m.file_size // max(m.compress_size, 1)} 倍），"
                 f"疑似压缩炸弹，已拒绝：{path}",
                 f"zip bomb suspected: {m.filename} ratio {m.file_size / max(m.compress_size, 1):.0f}: {path}")
 

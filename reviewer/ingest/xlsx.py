@@ -129,15 +129,14 @@ def _check_package(data: bytes, path: str, limits) -> None:
     """A workbook that unpacks far beyond its size (a zip bomb) is refused before reading."""
     from ..limits import resolve
 
+    from .docx import check_package
+
     limits = resolve(limits)
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # damaged zip headers raise struct, zlib, overflow and decoding errors too
         raise InputError(f"Excel 文件已损坏，无法打开：{path}", f"corrupt XLSX (bad zip): {path}") from None
-    total = sum(m.file_size for m in members)
-    if len(members) > limits.max_members or total > limits.max_unpacked_bytes:
-        raise InputError(f"Excel 文件解压后过大（{total / 1024 / 1024:.0f} MB，上限 {limits.max_unpacked_mb:g} MB）：{path}",
-                         f"workbook unpacks to {total} bytes in {len(members)} parts: {path}")
+    check_package(members, path, limits, label="Excel")
 
 
 def read_xlsx(data: bytes, path: str, limits=None) -> list[tuple[str, list[list[str]]]]:
