@@ -335,3 +335,20 @@ def test_pdf_printed_from_word(tmp_path):
     found = review(tmp_path / "form.pdf", ROW_RULES)
     assert ("indicator.unmeasurable_target", "warning", "≥95%") in found
     assert ("indicator.unmeasured_actual", "warning", "达成预期指标") in found
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("total_weight, total_score, flagged", [
+    ("100", "99.5", False),   # 总分 counts the funds block above: 10 + 90, 9.5 + 90
+    ("90", "90", False),      # 总分 of the indicators alone
+    ("100", "98.0", True),    # neither reading adds up
+])
+def test_total_row_that_counts_the_funds_block(tmp_path, fmt, total_weight, total_score, flagged):
+    from reviewer.checks.scoretable import check_score_tables
+
+    output = ["产出指标", "数量指标", "培训人次", "≥500人次", "520人次", "50", "50", ""]
+    indicators = [HEADER, output, BENEFIT, SATISFACTION, ["总分", "", "", "", "", total_weight, total_score, ""]]
+    funds = [FUNDS_HEADER[:-1], ["年度资金总额", "50", "50", "47.5", "10", "95%", "9.5"]]
+    path = write(tmp_path, fmt, [funds, indicators], between=("绩效指标完成情况：",))
+    found = [f.rule for f in check_score_tables(load(path)) if f.rule == "score.total"]
+    assert found == (["score.total"] if flagged else [])

@@ -33,7 +33,7 @@ from ..findings import make_finding
 from ..models import Finding
 from ..textmatch import FoldedText, fold
 from .scoretable import (
-    HUNDRED, Indicator, ScoreTable, cell_number, parse_quantity, score_tables, stated_level1_weights,
+    HUNDRED, Indicator, ScoreTable, cell_number, funds_only, parse_quantity, score_tables, stated_level1_weights,
     target_met, text_total_mentions, text_total_reference,
 )
 from .tolerance import consistent, fmt, severity_of
@@ -291,12 +291,6 @@ def _check_total_above_max(doc: Document, table: ScoreTable, out: list[Finding])
         stated=f"{total.score.text}分", expected=f"≤{_plain(maximum)}分", suggestion="核对总得分，得分不能超过总分值。"))
 
 
-def _funds_only(table: ScoreTable) -> bool:
-    """A funds block read as its own table: every row an execution-rate row."""
-    return bool(table.leaves) and table.total is None and all("rate" in i.cells or not i.names for i in table.leaves) \
-        and "rate" in table.roles
-
-
 def _check_form_weights(doc: Document, tables: list[ScoreTable], cfg: dict, out: list[Finding]) -> None:
     """A complete form (a total row whose weight equals its rows' weights) plus the funds
     block printed just above it must weigh the full mark (national form: 执行率10 + 指标90)."""
@@ -310,7 +304,7 @@ def _check_form_weights(doc: Document, tables: list[ScoreTable], cfg: dict, out:
         summed = _weights(leaves)
         if stated is None or summed is None or not consistent(total.weight.text, summed):
             continue  # a total that disagrees with its rows is score.total's finding
-        funds = tables[i - 1] if i > 0 and _funds_only(tables[i - 1]) else None
+        funds = tables[i - 1] if i > 0 and funds_only(tables[i - 1]) else None
         funds_weight = _weights(funds.leaves) if funds is not None else None
         form = stated + (funds_weight or 0)
         if form == full or (funds_weight is None and stated <= full):
@@ -351,7 +345,7 @@ def _check_split_form_weights(doc: Document, tables: list[ScoreTable], cfg: dict
     spec = arith.get("split_form", {})
     categories = spec.get("categories", {})
     full = Decimal(str(arith.get("full_mark", 100)))
-    forms = [t for t in tables if not _funds_only(t)]
+    forms = [t for t in tables if not funds_only(t)]
     if len(forms) < 2 or not categories or any(t.total is not None or t.subtotals for t in forms):
         return
     if _any_word(doc.check_text, arith.get("bonus_words", [])):

@@ -707,7 +707,16 @@ def _check_level1(doc: Document, table: ScoreTable, notes: dict) -> list[Finding
     return out
 
 
-def _check_total_row(doc: Document, table: ScoreTable) -> list[Finding]:
+def funds_only(table: ScoreTable) -> bool:
+    """A funds block read as its own table: every row an execution-rate row."""
+    return bool(table.leaves) and table.total is None and all("rate" in i.cells or not i.names for i in table.leaves) \
+        and "rate" in table.roles
+
+
+def _check_total_row(doc: Document, table: ScoreTable, funds: ScoreTable | None = None) -> list[Finding]:
+    """The total row against its rows. On the national project form the 总分 row may also
+    count the funds block printed above the indicators (执行率 10 + 指标 90 = 100): a total
+    that equals the rows plus the block's own weight and score is consistent."""
     out: list[Finding] = []
     total = table.total
     if total is None:
@@ -717,6 +726,9 @@ def _check_total_row(doc: Document, table: ScoreTable) -> list[Finding]:
         stated = cell_number(cell)
         computed = _leaf_sums(leaves, role)
         if stated is None or computed is None or consistent(cell.text, computed):
+            continue
+        funds_part = _leaf_sums(funds.leaves, role) if funds is not None else None
+        if funds_part is not None and consistent(cell.text, computed + funds_part):
             continue
         groups = _group_by_level1(leaves)
         if len(groups) > 1 and sum(len(g) for g in groups.values()) == len(leaves):
@@ -975,7 +987,7 @@ def check_score_tables(doc: Document) -> list[Finding]:
     tables = score_tables(doc)
     notes = stated_level1_weights(doc) if tables else {}
     flagged_cells: set[tuple[int, int]] = set()
-    for table in tables:
+    for n, table in enumerate(tables):
         for ind in table.indicators:
             if ind.parent:
                 findings.extend(_check_parent(doc, ind))
@@ -983,7 +995,8 @@ def check_score_tables(doc: Document) -> list[Finding]:
                 findings.extend(_check_indicator(doc, ind))
         for sub in table.subtotals:
             findings.extend(_check_subtotal_row(doc, sub))
-        findings.extend(_check_total_row(doc, table))
+        funds = tables[n - 1] if n > 0 and funds_only(tables[n - 1]) else None
+        findings.extend(_check_total_row(doc, table, funds))
         findings.extend(_check_level1(doc, table, notes))
         dups, flagged = _check_duplicates(doc, table)
         findings.extend(dups)

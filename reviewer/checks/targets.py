@@ -22,7 +22,7 @@ _AT_LEAST = ("≥", ">=", ">", "不低于", "不少于", "达到", "超过")
 _AT_MOST = ("≤", "<=", "<", "不高于", "不超过")
 _TARGET_LABEL = re.compile(r"指标值|目标值|目标为|计划")
 _ACTUAL_LABEL = re.compile(r"实际|完成值|实现值|完成了?|达到了|实现了")
-_REASON = re.compile(r"原因|由于|因为|因\S{0,12}(?:影响|导致|减少|未)|受\S{0,12}影响|导致|偏差")
+_REASON = re.compile(r"原因|由于|因为|所致|因\S{0,12}(?:影响|导致|减少|未|顺延|延期|推迟|延迟|暂缓|停工|滞后|调整|取消|缩减)|受\S{0,12}影响|导致|偏差")
 # Claims that every target was met as planned (only whole-report or whole-dimension claims).
 _CLAIM = re.compile(
     r"(?:已|均已|全部|圆满|如期|顺利)?(?:按照?计划完成|全面完成|全部完成|圆满完成|均已完成|已完成全部|"
