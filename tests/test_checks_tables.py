@@ -143,7 +143,11 @@ TEXT_CASES = {
     "wrong total": ("本单位2023年度财政拨款收入支出总计0.8万元。", ("inconsistency.text_vs_table", "财政拨款收入支出总计0.8万元")),
     "the other table's total": ("本单位2023年度收入支出总计1240.50万元。", None),
     "wrong other total": ("本单位2023年度收入支出总计1250.50万元。", ("inconsistency.text_vs_table", "收入支出总计1250.50万元")),
-    "ambiguous 本年收入合计 (two tables disagree) stays quiet": ("本年收入合计999.00万元。", None),
+    # a figure without 财政拨款 is an all-funds figure: the fiscal table is another scope
+    "本年收入合计 of all funds": ("本年收入合计999.00万元。", ("inconsistency.text_vs_table", "本年收入合计999.00万元")),
+    "本年收入合计 of all funds, matching": ("本年收入合计1230.50万元。", None),
+    "本年收入合计 under a fiscal heading, matching the fiscal table": ("财政拨款收入本年收入合计1200.50万元。", None),
+    "fiscal scope from the sentence": ("一般公共预算财政拨款收入情况：本年收入合计1200.50万元。", None),
     "same digits, wrong unit": ("财政拨款收入支出总计1210.50元。", ("unit.text_vs_table", "财政拨款收入支出总计1210.50元")),
     # top-level item rows and carry-overs, named by the whole clause
     "matching item row": ("其中：财政拨款收入1200.50万元，其他收入30.00万元。", None),

@@ -116,7 +116,7 @@ def _part_before(para: Paragraph, share_start: int) -> Figure | None:
     return cands[-1] if cands else None
 
 
-_LIST_MARKER = re.compile(r"其中|主要用于|包括|分别为|分别是|具体(?:情况)?(?:如下|为)|如下|用于以下")
+_LIST_MARKER = re.compile(r"其中|主要用于|包括|分别为|分别是|具体(?:情况)?(?:如下|为)|如下|用于以下|按[^，。；,;]{0,10}分类|构成|组成")
 
 
 def _listed_whole(para: Paragraph, part: Figure) -> Figure | None:

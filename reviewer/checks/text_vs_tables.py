@@ -134,6 +134,40 @@ def _equal(stated_text: str, stated: Decimal, stated_unit: str, v: Value, table_
     return False
 
 
+# A 决算 states two scopes side by side: all funds (收入支出决算总表, 三、支出决算情况) and
+# fiscal appropriations only (财政拨款…决算表, 四、财政拨款支出…). A figure is compared
+# with a table of its own scope.
+_FISCAL = "财政拨款"
+_SENTENCE_START = re.compile(r"[。；;！？!?\n]")
+_SIBLINGS = re.compile(r"其中|包括|分别为|分别是|主要有")
+
+
+def _fiscal_table(c: Candidate) -> bool:
+    return _FISCAL in c.table.caption
+
+
+def _fiscal_text(doc: Document, block, text: str, clause_start: int, label: str) -> bool:
+    """The narrative figure is about fiscal appropriations only: its heading or its
+    sentence before the label says so (the label itself is judged with the candidate)."""
+    sentence_start = max((m.end() for m in _SENTENCE_START.finditer(text, max(0, clause_start - 200), clause_start)),
+                         default=max(0, clause_start - 200))
+    prefix = fold(text[sentence_start:clause_start])
+    # Items listed after 其中/包括 are siblings: a 财政拨款收入 before 其他收入 in
+    # "其中：财政拨款收入…，其他收入…" does not make the next item fiscal.
+    lists = [m.start() for m in _SIBLINGS.finditer(prefix)]
+    if _FISCAL in (prefix[:lists[-1]] if lists else prefix):
+        return True
+    section = doc.sections.at(block.start) if doc.sections else None
+    return section is not None and _FISCAL in fold(section.title)
+
+
+def _same_scope(c: Candidate, fiscal_text: bool, label: str) -> bool:
+    row_is_fiscal = _FISCAL in c.name
+    if row_is_fiscal:
+        return True  # the row names the fiscal item itself ("一、财政拨款收入"): any table
+    return (fiscal_text or _FISCAL in label) == _fiscal_table(c)
+
+
 def check_text_against_tables(doc: Document) -> list[Finding]:
     tables = build_tables(doc)
     candidates = table_candidates(tables)
@@ -159,6 +193,10 @@ def check_text_against_tables(doc: Document) -> list[Finding]:
             bare = _LEADING.sub("", label)
             matches = [c for c in by_last_char.get(label[-1], [])
                        if (bare == c.name if c.exact else label.endswith(c.name))]
+            if not matches:
+                continue
+            fiscal_text = _fiscal_text(doc, block, text, clause_start, label)
+            matches = [c for c in matches if _same_scope(c, fiscal_text, label)]
             if not matches:
                 continue
             longest = max(len(c.name) for c in matches)
