@@ -53,18 +53,27 @@ def _renumber(rows: list[list[Cell]]) -> list[list[Cell]]:
 _PIPE = re.compile(r"[|｜]")
 
 
-def _pipe_cells(line: Line) -> list[Cell]:
+def _pipe_cells(line: Line, bordered: bool = True) -> list[Cell]:
     cells, pos = [], 0
     parts = _PIPE.split(line.text)
     for k, part in enumerate(parts):
         lead = len(part) - len(part.lstrip())
         value = part.strip()
         s = line.start + pos + lead
-        # Border pipes at the ends of a row hold no cell.
-        if not ((k == 0 or k == len(parts) - 1) and not value):
+        # Border pipes at the ends of a row hold no cell; in a table drawn without
+        # borders an empty first or last part is an empty cell (a merged 一级指标).
+        if not (bordered and (k == 0 or k == len(parts) - 1) and not value):
             cells.append(_cell(s, s + len(value), value, 0, 0))
         pos += len(part) + 1
     return cells
+
+
+def _bordered(lines: list[Line]) -> bool:
+    """Whether the table is drawn with border pipes: decided once for the whole table,
+    never row by row (an empty merged first cell and an empty last cell look like
+    borders on their own). A drawn border opens every row; one row that opens with text
+    shows there is none."""
+    return all(ln.text.strip()[:1] in ("|", "｜") for ln in lines)
 
 
 def _pipe_table(lines: list[Line], i: int) -> TextTable | None:
@@ -73,7 +82,8 @@ def _pipe_table(lines: list[Line], i: int) -> TextTable | None:
         j += 1
     if j - i < 2:
         return None
-    rows = [_pipe_cells(ln) for ln in lines[i:j]]
+    bordered = _bordered(lines[i:j])
+    rows = [_pipe_cells(ln, bordered) for ln in lines[i:j]]
     rows = [r for r in rows if any(c.text for c in r)]
     return TextTable(i, j - 1, lines[i].start, lines[j - 1].end, _renumber(rows), "text:pipe")
 

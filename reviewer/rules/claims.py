@@ -225,7 +225,7 @@ def _equal_rows(ctx: RuleContext, rule: str, rows, header: list[str], ti: int, a
             continue  # round targets are what plans look like
         start, end = min(t.start, a.start), max(t.end, a.end)
         ctx.add(category="unsupported_claim", rule=rule, title="数量指标目标值与完成值完全相同",
-                detail=(f"目标值“{t.text}”与完成值“{a.text}”分毫不差，且不是整数目标，"
-                        "可能是按完成情况事后设定的目标。" + ctx.enforces("目标须在年初设定")),
+                detail=(f"目标值“{t.text}”与完成值“{a.text}”分毫不差，且目标不是整十、整五的计划数，"
+                        "可能是按完成情况事后设定的目标，请核实。" + ctx.enforces("目标须在年初设定")),
                 span=(start, end), stated=a.text,
                 suggestion="核对该指标年初批复的目标值；目标应在预算编制时设定，不能按完成值倒填。")

@@ -19,6 +19,18 @@ def test_pipe_rows():
     assert tables == [[["项目", "预算数", "执行数"], ["办公费", "10", "9"], ["合计", "10", "9"]]]
 
 
+def test_borderless_pipe_rows_keep_empty_first_and_last_cells():
+    """Drawn without borders, a row opening with " | " has an empty merged first cell and
+    one ending with " | " an empty last cell: every cell stays in its column."""
+    text = ("一级指标 | 二级指标 | 三级指标 | 分值 | 得分 | 偏差原因\n"
+            "产出指标 | 数量指标 | 整治村数 | 8 | 8 | \n"
+            " |  | 农田面积 | 8 | 8 | \n"
+            " | 质量指标 | 验收合格率 | 8 | 7 | 两处返工\n")
+    _, tables = tables_of(text)
+    assert [len(r) for r in tables[0]] == [6, 6, 6, 6]
+    assert tables[0][2][2] == "农田面积" and tables[0][3][1] == "质量指标" and tables[0][3][5] == "两处返工"
+
+
 @pytest.mark.parametrize("text", [
     "只有一行 | 用竖线 | 隔开的文字。\n下一段。\n",
     "a|b\n",
