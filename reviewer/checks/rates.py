@@ -28,15 +28,47 @@ def _window(para: Paragraph, fpos: int) -> tuple[int, int]:
     return 0, fpos
 
 
-def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> None:
+# A budget or actual borrowed from the previous paragraph may be of another scope (the
+# department's whole budget before a project's spending): only a rate this close to the
+# recomputed one is taken for a slip, a wider gap for another base.
+_BORROWED_GAP = 10.0
+
+
+def _budgets_and_actuals(amounts: list[Figure]) -> tuple[list[Figure], list[Figure]]:
+    budgets = [f for f in amounts if _BUDGET.search(f.label) and not _ACTUAL.search(f.label.replace("预算", ""))]
+    actuals = [f for f in amounts if _ACTUAL.search(f.label) and not _BUDGET.search(f.label)]
+    return budgets, actuals
+
+
+def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previous: Paragraph | None = None) -> None:
+    """`previous`: the paragraph before, in the same section, where a rate's budget or
+    actual may be stated ("全年预算350万元。" / "全年执行331.8万元，执行率94.8%")."""
     for m in AMOUNT_RATE_RE.finditer(para.text):
         if _NOT_MONEY_RATE.search(m.group("name")):
             continue
         ws, we = _window(para, m.start())
         amounts = [f for f in para.figures_between(ws, we) if f.kind == "amount" and f.in_yuan is not None]
-        budgets = [f for f in amounts if _BUDGET.search(f.label) and not _ACTUAL.search(f.label.replace("预算", ""))]
-        actuals = [f for f in amounts if _ACTUAL.search(f.label) and not _BUDGET.search(f.label)]
+        budgets, actuals = _budgets_and_actuals(amounts)
+        borrowed = False
+        if (not budgets or not actuals) and previous is not None:
+            earlier = [f for f in previous.figures if f.kind == "amount" and f.in_yuan is not None]
+            more_budgets, more_actuals = _budgets_and_actuals(earlier)
+            if not budgets and actuals and more_budgets:
+                budgets, borrowed = more_budgets, True
+            elif not actuals and budgets and more_actuals:
+                actuals, borrowed = more_actuals, True
         if not budgets or not actuals:
+            continue
+        if borrowed:
+            pct = m.group("pct")
+            pairs = [(a, b) for a in actuals[-6:] for b in budgets[-6:] if b.in_yuan]
+            if not pairs or any(consistent(pct, a.in_yuan / b.in_yuan * 100) for a, b in pairs):
+                continue
+            a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - float(pct)))
+            recomputed = a.in_yuan / b.in_yuan * 100
+            if abs(float(recomputed) - float(pct)) > _BORROWED_GAP:
+                continue
+            _report(doc, para, m, a, b, recomputed, out)
             continue
         pct = m.group("pct")
         # The nearest few of each: a rate is stated close to its figures, and a long
@@ -62,15 +94,19 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding]) -> No
         # Year-start or adjusted budget: report against the pair nearest the stated rate.
         stated = float(pct)
         a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - stated))
-        recomputed = a.in_yuan / b.in_yuan * 100
-        expected = f"{fmt(recomputed, max(2, decimals_of(pct)))}%"
-        out.append(prepass_finding(
-            doc, category="ratio", rule="ratio.rate", title=f"{m.group('name')}与重算不符",
-            detail=f"{a.label}{a.shown()} ÷ {b.label}{b.shown()} = {expected}，文中写{pct}%。",
-            span=para.span(m.start(), m.end()), stated=f"{pct}%", expected=expected,
-            severity=severity_of(pct, recomputed),
-            suggestion=f"按{a.num_text}/{b.num_text}重新计算{m.group('name')}。",
-        ))
+        _report(doc, para, m, a, b, a.in_yuan / b.in_yuan * 100, out)
+
+
+def _report(doc: Document, para: Paragraph, m: re.Match, a: Figure, b: Figure, recomputed, out: list[Finding]) -> None:
+    pct = m.group("pct")
+    expected = f"{fmt(recomputed, max(2, decimals_of(pct)))}%"
+    out.append(prepass_finding(
+        doc, category="ratio", rule="ratio.rate", title=f"{m.group('name')}与重算不符",
+        detail=f"{a.label}{a.shown()} ÷ {b.label}{b.shown()} = {expected}，文中写{pct}%。",
+        span=para.span(m.start(), m.end()), stated=f"{pct}%", expected=expected,
+        severity=severity_of(pct, recomputed),
+        suggestion=f"按{a.num_text}/{b.num_text}重新计算{m.group('name')}。",
+    ))
 
 
 def _clause(para: Paragraph, f: Figure) -> str:
@@ -104,7 +140,10 @@ def check_count_rates(doc: Document, para: Paragraph, out: list[Finding]) -> Non
 
 def check_rates(doc: Document, index: FigureIndex) -> list[Finding]:
     out: list[Finding] = []
+    previous, previous_section = None, None
     for para in index.paragraphs:
-        check_amount_rates(doc, para, out)
+        section = doc.sections.at(para.block.start) if doc.sections else None
+        check_amount_rates(doc, para, out, previous if section is previous_section else None)
         check_count_rates(doc, para, out)
+        previous, previous_section = para, section
     return out

@@ -70,10 +70,16 @@ class _BaseFinder:
     def _positions(self, base: str, exact: bool) -> tuple[list[int], list[list[Figure]]]:
         key = (base, exact)
         if key not in self._where:
+            # "占全年执行数的": a label states the amount without its 数/额 ("全年执行331.80万元").
+            name = _strip_quotes(base)
+            name = re.sub(r"(?<=..)(?:数|额|金额)$", "", name)
+
             def match(label: str) -> bool:
+                # A label of a budget or last year's amount is no base, unless the share
+                # names that very thing ("占全年预算的").
                 if exact:
-                    return bool(base) and _strip_quotes(base) in _strip_quotes(label) \
-                        and not _EXCLUDED_BASE_LABEL.search(label)
+                    return bool(name) and name in _strip_quotes(label) \
+                        and not any(w not in name for w in _EXCLUDED_BASE_LABEL.findall(label))
                 return _label_matches(label, base)
 
             paras, figures = [], []
