@@ -273,3 +273,15 @@ def test_new_bases_are_clean_and_reviewed_end_to_end():
     records = result["records"]
     assert records and all(r["error"] is None for r in records)
     assert [r["note"] for r in records if not r["found"]] == []
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("project_police_clean.txt", "project"),             # funds block counted in the 总分 row
+    ("department_culture_clean.txt", "department_overall"),  # one value per line
+    ("township_clean.txt", "department_overall"),        # a pipe table drawn without borders
+    ("final_accounts_school_clean.txt", "final_accounts"),  # all-funds and 财政拨款 scopes side by side
+])
+def test_more_clean_bases_give_no_figure_findings(name, kind):
+    findings, _, document = mutate.review_findings(str(BENCH / "data" / name))
+    figures = [f["rule"] for f in findings if f["source"] == "prepass" and f["severity"] in ("error", "warning")]
+    assert figures == [] and document["kind"] == kind
