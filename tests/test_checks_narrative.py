@@ -131,6 +131,14 @@ SUMS_VALID = [
     # "其中" naming a few notable parts of a count is not a partition.
     "报送信息105条，其中《时代风采》采用4条、《工运》采用2条。",
     "项目支出12.25万元，其中：一般公共服务支出12.13万元（经费7.13、办公费5.00万元），农林水支出0.12万元。",
+    # The intro lists the parts itself; the numbered items then describe them one by one.
+    "因公出国（境）费支出决算0.00万元，占0.00%；公务用车购置及运行维护费支出决算0.00万元，占0.00%；"
+    "公务接待费支出决算0.39万元，占100.00%。具体情况如下：\n1、因公出国（境）费支出0.00万元。\n"
+    "2、公务用车购置及运行维护费支出0.00万元。其中：\n公务用车购置支出为0.00万元。\n"
+    "3、公务接待费支出0.39万元。",
+    # The list goes on after a few lines of detail: read short, not short of its total.
+    "“三公”经费支出决算1.20万元。具体情况如下：\n1、因公出国（境）费支出0.50万元。\n全年安排团组1个。\n"
+    "2、公务用车运行维护费0.30万元。\n车辆保有量2辆。\n3、公务接待费支出0.40万元。",
 ]
 SUMS_INVALID = [
     ("基本支出214.48万元。其中：人员经费支出198.43万元，办公经费支出16.00万元；项目支出5.12万元。", "arithmetic.breakdown", "214.43万元"),

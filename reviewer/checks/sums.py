@@ -189,6 +189,19 @@ def _same_item_style(first_item: str, other: str) -> bool:
         a.group().strip()[-1:] == b.group().strip()[-1:]
 
 
+def _list_goes_on(paras: list[Paragraph], j: int, first_item: str, number: int) -> bool:
+    """The list's next item (numbered `number`, in the first item's style) follows within a
+    few lines of detail, before any new breakdown starts."""
+    for k in range(j, min(len(paras), j + 6)):
+        text = paras[k].block.text
+        m = _ITEM_RE.match(text)
+        if m and _same_item_style(first_item, text):
+            return int(re.sub(r"\D", "", m.group())) == number
+        if re.search(r"(其中|如下|分别为|包括)[:：]?$", text):
+            return False
+    return False
+
+
 def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
     """A paragraph stating a total, announcing a breakdown (ends with 其中：/如下：), then
     numbered item paragraphs each opening with an amount."""
@@ -220,11 +233,17 @@ def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
         if len(items) >= 2 and totals:
             hinted = [f for f in totals if _TOTAL_HINT.search(f.label)]
             total = max(hinted or totals, key=_base)
+            before = [_base(f) for f in intro.figures if f.kind == "amount" and f.fend <= total.fstart]
+            if sum(1 for x in items if _base(x) in before) >= 2:
+                # The intro lists the parts itself before the amount taken for their total
+                # ("A 0.00万元；B 0.00万元；C 0.39万元。具体情况如下："): that amount is a part.
+                i = max(j, i + 1)
+                continue
             items_sum = _in(total, sum(_base(x) for x in items))
             # A shortfall where the list goes on with an item whose amount was not read
-            # (wrapped onto a later line) is a list read short, not a missing item.
-            stopped_at = paras[j].block.text if j < len(paras) else ""
-            cut = items_sum < _in(total, _base(total)) and _same_item_style(item_paras[0].block.text, stopped_at)
+            # (wrapped onto a later line, or after a few lines of detail) is a list read
+            # short, not a missing item.
+            cut = items_sum < _in(total, _base(total)) and _list_goes_on(paras, j, item_paras[0].block.text, len(items) + 1)
             if not cut and not consistent(total.num_text, items_sum):
                 out_span = intro.span(intro.clause_start(total.fstart), total.fend)
                 _report_sum(doc, intro, total, items, span=out_span, rule="arithmetic.list_total", out=out)
