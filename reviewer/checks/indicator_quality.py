@@ -79,8 +79,30 @@ def _ratio(target_text: str, actual_text: str):
     return actual.value / target.value, target, actual
 
 
+def _check_unit_slip(doc: Document, ind: Indicator, cfg: dict, out: list[Finding]) -> None:
+    """A target and an actual of one measure in different units whose numbers are alike
+    ("≤45万元" against "43.60元"): one of the two units is a slip, not a real change of scale."""
+    target, actual = parse_quantity(ind.text("target")), parse_quantity(ind.text("actual"))
+    if target is None or actual is None or target.unit == actual.unit or not target.value or not actual.value:
+        return
+    for family in cfg.get("unit_families", []):
+        if target.unit in family and actual.unit in family:
+            ratio = actual.value / target.value
+            if Decimal("0.33") <= ratio <= 3:
+                name = ind.name or "该指标"
+                scales = sorted((Decimal(str(family[target.unit])), Decimal(str(family[actual.unit]))))
+                out.append(_finding(
+                    doc, ind, "actual", rule="indicator.unit_mismatch", severity="warning", title="完成值与指标值单位不一致",
+                    detail=f"“{name}”指标值为{ind.text('target')}，完成值为{ind.text('actual')}，数值相近而单位不同"
+                           f"（{target.unit}与{actual.unit}相差{fmt(scales[1] / scales[0], 0)}倍），其中一个单位应有误，请核实。",
+                    stated=ind.text("actual"), expected=f"{fmt(actual.value, 2).rstrip('0').rstrip('.')}{target.unit}",
+                    suggestion="核对指标值与完成值的计量单位，统一口径。", category="unit"))
+            return
+
+
 def _check_row(doc: Document, table: ScoreTable, ind: Indicator, cfg: dict, out: list[Finding]) -> None:
     name = ind.name or "该指标"
+    _check_unit_slip(doc, ind, cfg, out)
     empty_words = set(cfg.get("empty_reason_words", []))
     target_text, actual_text = ind.text("target"), ind.text("actual")
     ratio, target, actual = _ratio(target_text, actual_text)

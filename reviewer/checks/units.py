@@ -19,24 +19,71 @@ from .common import consistent, fmt, prepass_finding
 _PER = "人次|人|户|辆|亩|次|家|所|个|名|套|间|平方米|公里|吨|头|只"
 # "300元/人", "300/人", "每人300元", "人均300元"; the unit may be missing (then 元 is assumed).
 _STANDARD = re.compile(rf"(?<![\d.,])(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)?/(?P<per>{_PER})(?![\d\u4e00-\u9fff]*/)")
-_EACH = re.compile(rf"(?:每|人均|户均)(?P<per>{_PER})?(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)")
+_EACH = re.compile(rf"(?:每|人均|户均)(?P<per>{_PER})?(?:[\u4e00-\u9fff]{{0,4}}?(?:为|约|达)?)?"
+                   rf"(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)")
 _BARE_PER = re.compile(rf"(?<![\d.,/:%])(?P<num>\d+(?:\.\d+)?)/(?P<per>{_PER})(?![\d])")
-_MONEY_LABEL = re.compile(r"资金|经费|预算|拨款|配套|支出|投入|补助|补贴|金额|总额")
+_MONEY_LABEL = re.compile(r"资金|经费|预算|拨款|配套|支出|投入|投资|补助|补贴|金额|总额")
 _PER_TO_COUNT = {"人次": ("人次",), "人": ("人", "名"), "户": ("户",), "辆": ("辆",), "家": ("家",),
                  "个": ("个",), "名": ("名", "人"), "所": ("所",), "套": ("套",), "间": ("间",)}
 _TEN_THOUSAND = Decimal(10) ** 4
 
 
-def _standards(para: Paragraph) -> list[tuple[Decimal, str, str]]:
-    """(amount in 元, per-what, the text) for each standard in the paragraph."""
+def _standards(para: Paragraph, with_match: bool = False) -> list:
+    """(amount in 元, per-what, the text) for each standard in the paragraph, and its
+    match when asked."""
     out = []
     for m in list(_STANDARD.finditer(para.text)) + list(_EACH.finditer(para.text)):
         per = m.group("per")
         if not per:
             continue
         value = Decimal(m.group("num")) * AMOUNT_FACTORS[m.group("unit") or "元"]
-        out.append((value, per, m.group()))
+        out.append((value, per, m.group(), m) if with_match else (value, per, m.group()))
     return out
+
+
+def check_standard_units(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
+    flagged = {f.location.start for f in out if f.rule == "unit.per_head" and f.location}
+    """A standard whose own paragraph gives the amount and the count it is the quotient of
+    ("投资549.36万元，硬化道路12.6公里，每公里造价43.60元"): the standard, written in 元 or
+    万元, is 10⁴ times off its quotient, so its unit is wrong."""
+    for para in index.paragraphs:
+        standards = _standards(para, with_match=True)
+        if not standards:
+            continue
+        amounts = [f for f in para.figures if f.kind == "amount" and f.unit in ("元", "万元")
+                   and _MONEY_LABEL.search(f.label) and f.in_yuan]
+        if any(a.start in flagged for a in amounts):
+            continue  # the amount's unit is already in question: one finding per slip
+        for value, per, shown, m in standards:
+            if not m.group("unit"):
+                continue  # "300/人" is unit.missing
+            # Counts by the standard's own measure ("12.6公里", "42名"), read from the text:
+            # lengths and areas are no count figures.
+            units = "|".join(map(re.escape, _PER_TO_COUNT.get(per, (per,))))
+            counts = [(Decimal(c.group(1)), c.group()) for c in
+                      re.finditer(rf"(?<![\d.])(\d+(?:\.\d+)?)(?:{units})(?![\u4e00-\u9fff]*[/／])", para.text)
+                      if not (m.start() <= c.start() < m.end()) and Decimal(c.group(1)) > 1]
+            for amount in amounts:
+                if amount.fstart >= m.start() and amount.fend <= m.end():
+                    continue  # the standard itself
+                quotients = [amount.in_yuan / value for value, _ in counts]
+                if any(consistent(m.group("num"), q / AMOUNT_FACTORS[m.group("unit")]) for q in quotients):
+                    break  # the standard is the quotient as written
+                right = "元" if m.group("unit") == "万元" else "万元"
+                hit = next((text for (_, text), q in zip(counts, quotients)
+                            if consistent(m.group("num"), q / AMOUNT_FACTORS[right])), None)
+                if hit is None:
+                    continue
+                start, end = para.span(m.start("num"), m.end("unit"))
+                out.append(prepass_finding(
+                    doc, category="unit", rule="unit.per_head", title="单价（标准）的单位疑误",
+                    detail=f"{amount.label}{amount.shown()} ÷ {hit} = {m.group('num')}{right}，"
+                           f"文中写“{shown}”，数值相符而单位不符，应为{m.group('num')}{right}。",
+                    span=(start, end), stated=f"{m.group('num')}{m.group('unit')}",
+                    expected=f"{m.group('num')}{right}", severity="warning",
+                    suggestion="核对单价（标准）的单位（元/万元），请核实。",
+                ))
+                break
 
 
 def _counts(index: FigureIndex, per: str) -> list[Figure]:
@@ -105,5 +152,6 @@ def check_bare_rates(doc: Document, index: FigureIndex, out: list[Finding]) -> N
 def check_units(doc: Document, index: FigureIndex) -> list[Finding]:
     out: list[Finding] = []
     check_per_head_units(doc, index, out)
+    check_standard_units(doc, index, out)
     check_bare_rates(doc, index, out)
     return out
