@@ -107,7 +107,7 @@ def _check_row(doc: Document, table: ScoreTable, ind: Indicator, cfg: dict, out:
     target_text, actual_text = ind.text("target"), ind.text("actual")
     ratio, target, actual = _ratio(target_text, actual_text)
     weight, score = ind.weight, ind.score
-    has_reason_column = "reason" in table.roles
+    has_reason_column = "reason" in (ind.part_roles or table.roles)
 
     unmet = (weight is not None and score is not None and score < weight) or (
         ratio is not None and target is not None and

@@ -67,12 +67,24 @@ def column_role(text: str) -> str | None:
     return None
 
 
+_GENERIC_NAME_HEADER = ("指标名称", "绩效指标", "指标", "指标内容")
+
+
 def _header_roles(row: list[Cell]) -> dict[str, int]:
     roles: dict[str, int] = {}
+    generic: set[str] = set()
     for c in row:
         role = column_role(c.text)
-        if role and role not in roles:
+        if not role:
+            continue
+        # A side label ("绩效指标" over the level columns of the national form) names a
+        # column only where the header has no explicit 三级指标.
+        is_generic = re.sub(r"[（(][^）)]*[）)]", "", fold(c.text)) in _GENERIC_NAME_HEADER
+        if role not in roles or (role in generic and not is_generic):
             roles[role] = c.col
+            generic.discard(role)
+            if is_generic:
+                generic.add(role)
     return roles
 
 
@@ -115,6 +127,9 @@ class Indicator:
     parent: bool = False
     children: list["Indicator"] = field(default_factory=list)
     label: str = ""  # the row's first cell, for rows without indicator names
+    # The roles of the header this row sits under: a form holds parts with headers of
+    # their own (the funds block has no 偏差原因 column, the indicators do).
+    part_roles: frozenset = frozenset()
 
     @property
     def name(self) -> str:
@@ -342,6 +357,7 @@ def build_score_table(block: Block, fmt: str = "docx") -> ScoreTable | None:
             span=_span_of(span_cells),
             own_level=max(own_levels) if own_levels else 0,
             label=fold(live[0].text),
+            part_roles=frozenset(roles),
         )
         if ind.weight is None and ind.score is None:
             previous_spans = row_spans
@@ -375,11 +391,24 @@ def _mark_parents(table: ScoreTable) -> None:
             ind.children = [c for c in ind.children if not c.parent]
 
 
+def _stitched(doc: Document, blocks: list[Block]) -> Block:
+    """A table split across pages (its header repeated on the next page) as one block, so
+    its total row covers every row; the repeated header is read as a later part's own."""
+    if len(blocks) == 1:
+        return blocks[0]
+    first, last = blocks[0], blocks[-1]
+    return Block(kind="table", start=first.start, end=last.end, text=doc.text[first.start:last.end], page=first.page,
+                 rows=[row for b in blocks for row in b.rows], inferred=first.inferred, origin=first.origin)
+
+
 def score_tables(doc: Document) -> list[ScoreTable]:
     """The document's score tables, built once: several checks read them."""
     cached = doc.__dict__.get("_score_tables")
     if cached is None:
-        cached = [t for t in (build_score_table(b, doc.format) for b in doc.tables) if t is not None]
+        from ..tables.build import table_groups
+
+        blocks = [_stitched(doc, group) for _, group in table_groups(doc)]
+        cached = [t for t in (build_score_table(b, doc.format) for b in blocks) if t is not None]
         doc.__dict__["_score_tables"] = cached
     return list(cached)
 

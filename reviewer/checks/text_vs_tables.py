@@ -158,7 +158,11 @@ def _fiscal_text(doc: Document, block, text: str, clause_start: int, label: str)
     if _FISCAL in (prefix[:lists[-1]] if lists else prefix):
         return True
     section = doc.sections.at(block.start) if doc.sections else None
-    return section is not None and _FISCAL in fold(section.title)
+    while section is not None:  # "（二）结构情况" under "四、一般公共预算财政拨款支出…"
+        if _FISCAL in fold(section.title or ""):
+            return True
+        section = section.parent
+    return False
 
 
 def _same_scope(c: Candidate, fiscal_text: bool, label: str) -> bool:

@@ -80,6 +80,12 @@ def _missing_sections(ctx: RuleContext, present: dict[str, bool]) -> None:
 def score_stated(ctx: RuleContext) -> bool:
     if any(p.search(ctx.folded_text) for p in SCORE_PATTERNS):
         return True
+    from ..checks.scoretable import cell_number, score_tables
+
+    # A score table with a filled total row, wherever its header sits (the national form
+    # puts the indicator header a dozen rows down, under the funds block).
+    if any(t.total is not None and cell_number(t.total.score) is not None for t in score_tables(ctx.doc)):
+        return True
     for table in ctx.doc.tables:
         header = "".join(fold(c.text) for row in table.rows[:3] for c in row)
         if not _SCORE_COL.search(header) and "分值" not in header:

@@ -346,7 +346,45 @@ def _caption_and_unit(doc: Document, i: int) -> tuple[str, str | None]:
     return caption, unit
 
 
+def header_segments(grid: Grid) -> list[int]:
+    """Rows where a part with a header of its own starts inside one table: the national
+    project form has the funds block under 年初预算数 | 全年预算数 | … | 执行率 | 得分, then the
+    indicators under 一级指标 | … | 分值 | 得分. A row is such a header when it follows data
+    rows, holds no figure, names two value columns and is no repeat of the first header."""
+    n = header_row_count(grid.texts)
+    first_header = {tuple(t) for t in grid.texts[:n]}
+    starts, seen_data = [0], False
+    for r in range(n, len(grid.texts)):
+        texts = grid.texts[r]
+        if _is_data_row(texts):
+            seen_data = True
+            continue
+        if not seen_data or r in grid.repeated_header or tuple(texts) in first_header:
+            continue
+        roles = [W.column_role(t)[0] for t in texts if t]
+        if sum(1 for role in roles if role in W.VALUE_ROLES) >= 2 and sum(1 for role in roles if role) >= 3:
+            starts.append(r)
+            seen_data = False
+    return starts
+
+
+def _sub_grid(grid: Grid, a: int, b: int) -> Grid:
+    return Grid(grid.blocks, grid.cells[a:b], grid.texts[a:b], grid.block_of_row[a:b],
+                {r - a for r in grid.repeated_header if a <= r < b})
+
+
 def build_grid_tables(grid: Grid, caption: str = "", unit: str | None = None) -> list[Table]:
+    if not grid.cells:
+        return []
+    starts = header_segments(grid)
+    if len(starts) > 1:
+        bounds = starts + [len(grid.cells)]
+        return [t for a, b in zip(bounds, bounds[1:])
+                for t in _build_segment(_sub_grid(grid, a, b), caption, unit)]
+    return _build_segment(grid, caption, unit)
+
+
+def _build_segment(grid: Grid, caption: str, unit: str | None) -> list[Table]:
     if not grid.cells:
         return []
     n = header_row_count(grid.texts)
