@@ -79,6 +79,19 @@ def test_token_guards_every_page(tmp_path):
         assert evil.headers["location"] == "/"
 
 
+def upload_and_wait(client, name: str, data: bytes, media_type: str) -> list[dict]:
+    """Upload one file and wait for its review to finish; the batch's rows."""
+    response = client.post("/upload", files=[("files", (name, data, media_type))], follow_redirects=False)
+    assert response.status_code == 303
+    batch = response.headers["location"].split("/")[-1]
+    for _ in range(200):
+        rows = client.get(f"/api/batch/{batch}").json()
+        if rows[0]["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    return rows
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -103,16 +116,7 @@ def test_markdown_upload_when_allowed(tmp_path):
     cfg = config(tmp_path, allow="pdf,docx,txt,md")
     assert "md" in cfg.allowed
     with TestClient(create_app(cfg), base_url="http://127.0.0.1") as client:
-        text = SAMPLE_TXTS[1].read_text(encoding="utf-8")
-        response = client.post("/upload", files=[("files", ("自评报告.md", text.encode("utf-8"), "text/markdown"))],
-                               follow_redirects=False)
-        assert response.status_code == 303
-        batch = response.headers["location"].split("/")[-1]
-        for _ in range(200):
-            rows = client.get(f"/api/batch/{batch}").json()
-            if rows[0]["status"] in ("done", "failed"):
-                break
-            time.sleep(0.1)
+        rows = upload_and_wait(client, "自评报告.md", SAMPLE_TXTS[1].read_bytes(), "text/markdown")
         assert rows[0]["status"] == "done" and rows[0]["name"] == "自评报告.md"
 
 
@@ -120,15 +124,7 @@ def test_upload_review_and_downloads(tmp_path):
     cfg = config(tmp_path)
     with TestClient(create_app(cfg), base_url="http://127.0.0.1") as client:
         sample = SAMPLE_TXTS[1]
-        response = client.post("/upload", files=[("files", ("../x/" + sample.name, sample.read_bytes(), "text/plain"))],
-                               follow_redirects=False)
-        assert response.status_code == 303
-        batch = response.headers["location"].split("/")[-1]
-        for _ in range(200):
-            rows = client.get(f"/api/batch/{batch}").json()
-            if rows[0]["status"] in ("done", "failed"):
-                break
-            time.sleep(0.1)
+        rows = upload_and_wait(client, "../x/" + sample.name, sample.read_bytes(), "text/plain")
         assert rows[0]["status"] == "done" and rows[0]["name"] == sample.name
         page = client.get(f"/reviews/{rows[0]['id']}").text
         assert 'data-fp="' in page and "不采纳此条" in page and 'id="dl-xlsx"' in page
