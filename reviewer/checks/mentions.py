@@ -16,6 +16,7 @@ from ..document import Document
 from ..figures import AMOUNT_FACTORS, Figure, FigureIndex, Paragraph
 from ..models import Finding
 from .common import consistent, prepass_finding
+from .scope import scope_of
 
 # Canonical quantity → label pattern. Kept to quantities reports state as one figure.
 QUANTITIES = {
@@ -143,14 +144,20 @@ def _small_yuan_twins(doc: Document, index: FigureIndex, skip: set[int]) -> list
 
 
 def check_mentions(doc: Document, index: FigureIndex, report_year: int | None) -> list[Finding]:
-    groups: dict[str, list[tuple[Paragraph, Figure]]] = {}
+    from .scope import text_scope
+
+    # One quantity per scope of funds: 基本支出 of all funds and of the general budget are
+    # two figures (reviewer/checks/scope.py).
+    groups: dict[tuple[str, str], list[tuple[Paragraph, Figure]]] = {}
     for para, f in index.figures():
         name = _quantity(f, report_year)
         if name:
-            groups.setdefault(name, []).append((para, f))
+            start = para.block.start
+            scope = text_scope(doc, start, para.text, para.clause_start(f.fstart)) or scope_of(f.label)
+            groups.setdefault((name, scope), []).append((para, f))
     named = {f.start for mentions in groups.values() for _, f in mentions}
     out: list[Finding] = check_unit_twins(doc, index, named)
-    for name, mentions in groups.items():
+    for (name, _), mentions in groups.items():
         if len(mentions) < 2:
             continue
         # Majority value: the one most other mentions agree with. Most mentions repeat a

@@ -23,9 +23,12 @@ from ..tables.model import Table
 from ..tables.values import MONEY_UNITS, Value
 from ..textmatch import FoldedText, fold
 from .common import consistent, fmt, prepass_finding
+from .scope import scope_of, text_scope
 
 _AMOUNT = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元)")
-_CLAUSE_BREAK = re.compile(r"[，,。；;：:、！？!?\n“”\"（(）)]")
+# A line break inside a paragraph is a printed wrap ("政府性基金预算拨款\n收入350万元"), no
+# clause break: paragraphs are blocks of their own.
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:、！？!?“”\"（(）)]")
 _CONNECTOR = re.compile(r"(为|是|达到|达|约|共|分别为)$")
 _LEADING = re.compile(r"^(其中|包括|主要是|主要有)")
 _BRACKETED = re.compile(r"[（(][^）)]{0,8}[）)]")
@@ -134,42 +137,12 @@ def _equal(stated_text: str, stated: Decimal, stated_unit: str, v: Value, table_
     return False
 
 
-# A 决算 states two scopes side by side: all funds (收入支出决算总表, 三、支出决算情况) and
-# fiscal appropriations only (财政拨款…决算表, 四、财政拨款支出…). A figure is compared
-# with a table of its own scope.
-_FISCAL = "财政拨款"
-_SENTENCE_START = re.compile(r"[。；;！？!?\n]")
-_SIBLINGS = re.compile(r"其中|包括|分别为|分别是|主要有")
-
-
-def _fiscal_table(c: Candidate) -> bool:
-    return _FISCAL in c.table.caption
-
-
-def _fiscal_text(doc: Document, block, text: str, clause_start: int, label: str) -> bool:
-    """The narrative figure is about fiscal appropriations only: its heading or its
-    sentence before the label says so (the label itself is judged with the candidate)."""
-    sentence_start = max((m.end() for m in _SENTENCE_START.finditer(text, max(0, clause_start - 200), clause_start)),
-                         default=max(0, clause_start - 200))
-    prefix = fold(text[sentence_start:clause_start])
-    # Items listed after 其中/包括 are siblings: a 财政拨款收入 before 其他收入 in
-    # "其中：财政拨款收入…，其他收入…" does not make the next item fiscal.
-    lists = [m.start() for m in _SIBLINGS.finditer(prefix)]
-    if _FISCAL in (prefix[:lists[-1]] if lists else prefix):
+def _same_scope(c: Candidate, narrative: str, label: str) -> bool:
+    """A narrative figure against a table of its own scope (reviewer/checks/scope.py). A
+    row that names a scope itself ("一、财政拨款收入" of the all-funds table) pins it."""
+    if scope_of(c.name):
         return True
-    section = doc.sections.at(block.start) if doc.sections else None
-    while section is not None:  # "（二）结构情况" under "四、一般公共预算财政拨款支出…"
-        if _FISCAL in fold(section.title or ""):
-            return True
-        section = section.parent
-    return False
-
-
-def _same_scope(c: Candidate, fiscal_text: bool, label: str) -> bool:
-    row_is_fiscal = _FISCAL in c.name
-    if row_is_fiscal:
-        return True  # the row names the fiscal item itself ("一、财政拨款收入"): any table
-    return (fiscal_text or _FISCAL in label) == _fiscal_table(c)
+    return (narrative or scope_of(label)) == scope_of(c.table.caption)
 
 
 def check_text_against_tables(doc: Document) -> list[Finding]:
@@ -199,8 +172,8 @@ def check_text_against_tables(doc: Document) -> list[Finding]:
                        if (bare == c.name if c.exact else label.endswith(c.name))]
             if not matches:
                 continue
-            fiscal_text = _fiscal_text(doc, block, text, clause_start, label)
-            matches = [c for c in matches if _same_scope(c, fiscal_text, label)]
+            narrative = text_scope(doc, block.start, text, clause_start)
+            matches = [c for c in matches if _same_scope(c, narrative, label)]
             if not matches:
                 continue
             longest = max(len(c.name) for c in matches)
