@@ -130,6 +130,8 @@ SUMS_VALID = [
     "总收入195.48万元，其中：一般公共服务收入165.78万元、一般行政管理事务6.2万元，社会保障和就业收入29.70万元。",
     # "其中" naming a few notable parts of a count is not a partition.
     "报送信息105条，其中《时代风采》采用4条、《工运》采用2条。",
+    # the year's surplus plus an opening carry-over the sentence does not state
+    "本年收入合计1858.65万元，本年支出合计1787.51万元，年末结转和结余97.44万元。",
     "项目支出12.25万元，其中：一般公共服务支出12.13万元（经费7.13、办公费5.00万元），农林水支出0.12万元。",
     # The intro lists the parts itself; the numbered items then describe them one by one.
     "因公出国（境）费支出决算0.00万元，占0.00%；公务用车购置及运行维护费支出决算0.00万元，占0.00%；"

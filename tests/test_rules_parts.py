@@ -96,6 +96,8 @@ VALID = [
     ("score only in the score table",
      BASE.replace("经自评，本局2022年度部门整体支出绩效自评得分92.5分，评价等级为“优”。", "经自评，本局各项绩效指标的完成值和得分列于下表，年度目标总体完成较好。")),
     ("no 其他需要说明 part (optional)", cut(BASE, "十、其他需要说明的问题", "无。")),
+    ("disclosure plan written as 随部门决算公开",
+     BASE.replace("并随部门决算于2023年9月在县人民政府门户网站向社会公开", "并随部门决算公开")),
 ]
 
 

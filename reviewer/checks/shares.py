@@ -13,6 +13,7 @@ import re
 from ..document import Document
 from ..figures import Figure, FigureIndex, Paragraph
 from ..models import Finding
+from ..textmatch import fold
 from .common import consistent, decimals_of, fmt, prepass_finding, severity_of
 
 SHARE_RE = re.compile(
@@ -20,10 +21,13 @@ SHARE_RE = re.compile(
 )
 # Names under which reports state the totals shares are taken of.
 BASE_SYNONYMS = {
-    "收入": ("总收入", "收入合计", "收入总计", "收入总额", "收入决算", "本年收入", "全年收入"),
-    "支出": ("总支出", "支出合计", "支出总计", "支出总额", "支出决算", "本年支出", "全年支出"),
+    # 收入预算/支出预算 are bases in a budget disclosure only (_EXCLUDED_BASE_LABEL elsewhere).
+    "收入": ("总收入", "收入合计", "收入总计", "收入总额", "收入决算", "本年收入", "全年收入", "收入预算"),
+    "支出": ("总支出", "支出合计", "支出总计", "支出总额", "支出决算", "本年支出", "全年支出", "支出预算"),
 }
 _EXCLUDED_BASE_LABEL = re.compile(r"预算|上年|去年|同期|年初")
+# In a budget disclosure (部门预算) the budget is the year's own figure, not another one.
+_EXCLUDED_IN_BUDGET = re.compile(r"上年|去年|同期")
 # A base named as the whole of one side: 总收入, 本年支出总额, 全部支出, 年度总支出 …
 _TOTAL_WORDS = re.compile(r"总额|总计|合计|全部|全年|本年|年度|总|的")
 
@@ -48,9 +52,9 @@ def _strip_quotes(s: str) -> str:
     return re.sub(r"[“”\"'‘’「」]", "", s)
 
 
-def _label_matches(label: str, base: str) -> bool:
+def _label_matches(label: str, base: str, excluded: re.Pattern = _EXCLUDED_BASE_LABEL) -> bool:
     label, base = _strip_quotes(label), _strip_quotes(base)
-    if not base or _EXCLUDED_BASE_LABEL.search(label):
+    if not base or excluded.search(label):
         return False
     flow = _whole_side(base)
     if flow:
@@ -63,8 +67,9 @@ class _BaseFinder:
     amounts of that name (by the very name, then by a synonym) are stated, so a lookup
     is a binary search, not a walk through the document."""
 
-    def __init__(self, index: FigureIndex):
+    def __init__(self, index: FigureIndex, budget_document: bool = False):
         self.paragraphs = index.paragraphs
+        self.excluded = _EXCLUDED_IN_BUDGET if budget_document else _EXCLUDED_BASE_LABEL
         self._where: dict[tuple[str, bool], tuple[list[int], list[list[Figure]]]] = {}
 
     def _positions(self, base: str, exact: bool) -> tuple[list[int], list[list[Figure]]]:
@@ -79,8 +84,8 @@ class _BaseFinder:
                 # names that very thing ("占全年预算的").
                 if exact:
                     return bool(name) and name in _strip_quotes(label) \
-                        and not any(w not in name for w in _EXCLUDED_BASE_LABEL.findall(label))
-                return _label_matches(label, base)
+                        and not any(w not in name for w in self.excluded.findall(label))
+                return _label_matches(label, base, self.excluded)
 
             paras, figures = [], []
             for pi, para in enumerate(self.paragraphs):
@@ -137,9 +142,18 @@ def _listed_whole(para: Paragraph, part: Figure) -> Figure | None:
     return None
 
 
+def _budget_document(doc: Document) -> bool:
+    """A budget disclosure (2025年部门预算): its title names a budget and no outturn or
+    evaluation."""
+    from ..kind import title_candidates
+
+    titles = "".join(fold(t) for t in title_candidates(doc))
+    return "预算" in titles and not re.search(r"决算|绩效|自评|评价|执行", titles)
+
+
 def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
     out: list[Finding] = []
-    finder = _BaseFinder(index)
+    finder = _BaseFinder(index, _budget_document(doc))
     for pi, para in enumerate(index.paragraphs):
         for m in SHARE_RE.finditer(para.text):
             part = _part_before(para, m.start())

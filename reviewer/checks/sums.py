@@ -277,6 +277,8 @@ def check_balance(doc: Document, para: Paragraph, out: list[Finding]) -> None:
     want = _in(closing, value)
     if consistent(closing.num_text, want):
         return
+    if "used" not in found and _in(closing, _base(closing)) > want:
+        return  # more left than the year's own balance: the opening carry-over (年初结转和结余) the sentence leaves out
     terms = f"{found['income'].shown()} − {found['expense'].shown()}"
     if "used" in found:
         terms += f" + {found['used'].shown()}"

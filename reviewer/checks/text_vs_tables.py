@@ -111,7 +111,9 @@ def table_candidates(tables: list[Table]) -> list[Candidate]:
                     # the 合计 row of a project table): only with the table's own name, or
                     # with its side in a 收支总表 (the 收入 half's 总计 is 收入总计).
                     if key not in _BARE_TOTALS:
-                        out.append(Candidate(key, first, t, f"{t.caption or '表格'}“{row.label}”行"))
+                        # "支出" left of "支出总计" names the total only as the whole label:
+                        # "基本支出" ends with it and is another figure.
+                        out.append(Candidate(key, first, t, f"{t.caption or '表格'}“{row.label}”行", exact=len(key) <= 2))
                     elif side:
                         out.append(Candidate(side + key, first, t, f"{t.caption or '表格'}{side}“{row.label}”行"))
                     if core and not key.startswith(core):

@@ -1,0 +1,88 @@
+"""More real layouts (scripts/make_more_bases.py): a 部门预算 disclosure, an unfilled
+template, a project whose tables are in 元 while the text is in 万元, a department report
+whose tables have no ruling lines (and the same with tab-separated lines), and a department
+report with two project forms.
+
+Clean files give no error or warning; the template is recognised as one and gets no figure
+finding; each injected defect is reported, except the gaps listed in KNOWN_MISSES."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewer.options import ReviewOptions
+from reviewer.pipeline import review_file
+
+from .conftest import ROOT
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+FORMATS = ["docx"] + (["pdf"] if SOFFICE else [])
+CLEAN = ["1_budget", "3_project_yuan", "4_dept_borderless", "4_dept_tabs", "5_dept_two_projects"]
+EXPECTED_RULES = {
+    "child_sum": {"arithmetic.table_parent", "arithmetic.funds_total", "arithmetic.table_total"},
+    "change_rate": {"ratio.change"},
+    "share": {"ratio.share"},
+    "exec_rate": {"ratio.table_rate", "score.execution_rate"},
+    "unit_slip": {"ratio.rate", "unit.cross_mention", "unit.text_vs_table", "inconsistency.text_vs_table"},
+    "total_sum": {"arithmetic.table_total"},
+    "score_total": {"score.total"},
+    "grade": {"score.grade"},
+    "text_vs_table": {"inconsistency.text_vs_table"},
+}
+# Gaps seen and left: a PDF table without ruling lines is read as text (its columns lost),
+# a merged header row cut by a page break is not rejoined, and a narrative score is not
+# matched to the one project form it names when a report holds two.
+KNOWN_MISSES = {
+    ("4_dept_borderless_defect", "pdf", "total_sum"), ("4_dept_borderless_defect", "pdf", "score_total"),
+    ("4_dept_tabs_defect", "docx", "total_sum"),
+    ("4_dept_tabs_defect", "pdf", "total_sum"), ("4_dept_tabs_defect", "pdf", "score_total"),
+    ("5_dept_two_projects_defect", "docx", "text_vs_table"), ("5_dept_two_projects_defect", "pdf", "text_vs_table"),
+}
+KNOWN_FALSE = {("3_project_yuan", "pdf")}
+
+
+@pytest.fixture(scope="module")
+def bases(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("more_bases")
+    args = [sys.executable, str(ROOT / "scripts" / "make_more_bases.py"), str(out), "--defects"]
+    if not SOFFICE:
+        args.append("--no-pdf")
+    subprocess.run(args, check=True, capture_output=True, timeout=300)
+    return out
+
+
+def _review(path: Path):
+    review, _ = review_file(path, ReviewOptions(llm="off"))
+    return review
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("stem", CLEAN)
+def test_clean_files_give_no_error_or_warning(bases, stem, fmt):
+    if (stem, fmt) in KNOWN_FALSE:
+        pytest.xfail("a merged header row cut by a PDF page break is not rejoined: 总分 reads short")
+    review = _review(bases / f"{stem}.{fmt}")
+    assert [(f.rule, f.quote[:30]) for f in review.findings if f.severity in ("error", "warning")] == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_unfilled_template_is_recognised_and_gets_no_figure_finding(bases, fmt):
+    review = _review(bases / f"2_template.{fmt}")
+    assert review.document.kind == "template"
+    assert {f.rule for f in review.findings} >= {"boilerplate.placeholder"}
+    assert [f.rule for f in review.findings if f.source == "prepass"] == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("stem", [s + "_defect" for s in CLEAN])
+def test_injected_defects_are_reported(bases, stem, fmt):
+    injected = json.loads((bases / "defects.json").read_text(encoding="utf-8"))[stem]
+    rules = {f.rule for f in _review(bases / f"{stem}.{fmt}").findings}
+    found = {d["kind"]: bool(EXPECTED_RULES[d["kind"]] & rules) for d in injected}
+    expected = {kind: (stem, fmt, kind) not in KNOWN_MISSES for kind in found}
+    assert found == expected
