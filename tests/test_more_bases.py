@@ -74,7 +74,7 @@ def test_clean_files_give_no_error_or_warning(bases, stem, fmt):
 def test_the_unfilled_template_is_recognised_and_gets_no_figure_finding(bases, fmt):
     review = _review(bases / f"2_template.{fmt}")
     assert review.document.kind == "template"
-    assert {f.rule for f in review.findings} >= {"boilerplate.placeholder"}
+    assert {f.rule for f in review.findings} >= {"boilerplate.placeholder", "boilerplate.blank_figure"}
     assert [f.rule for f in review.findings if f.source == "prepass"] == []
 
 

@@ -28,6 +28,11 @@ INVALID = [
     ("crosses for a number", OPENING + "本年度完成水利工程××处，投入资金120万元。\n",
      "boilerplate.placeholder", "××"),
     ("XX for a name", OPENING + "XX县水利局负责全县水资源管理。\n", "boilerplate.placeholder", "XX"),
+    ("an amount left blank", OPENING + "2022年度部门预算共计    万元，全年执行数865.20万元。\n",
+     "boilerplate.blank_figure", "共计    万元"),
+    ("a score left blank", OPENING + "经自评，本局整体支出绩效自评得分____分，等级为优。\n",
+     "boilerplate.blank_figure", "得分____分"),
+    ("a date left blank", OPENING + "填报日期：    年  月  日\n", "boilerplate.blank_figure", "：    年"),
     ("bracketed instruction", OPENING + "（二）目标完成情况\n（对照年初绩效目标逐项说明完成情况）\n",
      "boilerplate.placeholder", "（对照年初绩效目标逐项说明完成情况）"),
     ("bookmark residue", OPENING + "[bookmark: _GoBack]本年收入3689.06万元。\n",
@@ -121,6 +126,8 @@ VALID = [
     ("comparison signs", OPENING + "满意度目标≥90%，实际<95%且>90%。\n"),
     ("a real year and a real product code", OPENING + "2022年采购XZ-2000型水质监测仪1台。\n"),
     ("ampersand in a name", OPENING + "聘请A&B会计师事务所开展审计。\n"),
+    ("spaces before a name that begins with a unit word", OPENING + "联系人：康少峰   元氏县总工会办公室\n"),
+    ("a figure with spaces around it", OPENING + "年初预算共计  865.20  万元。\n"),
 ]
 
 # A 文号 that lost one bracket of its year (category wording) and correct forms.

@@ -62,6 +62,7 @@ def check(ctx: RuleContext) -> None:
     _option_pairs(ctx, flagged)
     _bracket_notes(ctx, flagged)
     _empty_fields(ctx, flagged)
+    _blank_figures(ctx, flagged)
     _empty_items(ctx, flagged)
     _conversion(ctx)
     _web_residue(ctx)
@@ -363,6 +364,36 @@ def _empty_fields(ctx: RuleContext, flagged: "_Spans") -> None:
             detail=(f"“{label}”一栏只有模板的盖章提示，没有填写内容。" + ctx.enforces("模板残留：栏目未填写")),
             suggestion=f"填写{label}全称，盖章提示可删去。")))
     _emit(ctx, rule, hits, what="未填写的栏目", category="boilerplate", suggestion="逐栏填写实际内容。")
+
+
+def _blank_figures(ctx: RuleContext, flagged: "_Spans") -> None:
+    """"共计    万元", "得分    分", "    年  月  日": the blank a template leaves for a
+    figure, still empty. Read on the raw text, where the blank is: a run of spaces or
+    underscores right before a unit, after a word or a colon, with no digit in it."""
+    rule = "boilerplate.blank_figure"
+    if not ctx.rubric.is_enabled(rule):
+        return
+    units = "|".join(map(re.escape, _param_list(ctx, rule, "units")))
+    if not units:
+        return
+    # The unit must end there ("    元，"), not begin a name ("康少峰   元氏县…").
+    pattern = _compile(rf"(?<=[\u4e00-\u9fff:：，,])[ \u3000_＿]{{2,}}(?=(?:{units})(?![\u4e00-\u9fff]))", rule)
+    hits = []
+    for block in ctx.doc.paragraphs:
+        for m in pattern.finditer(block.text):
+            start = block.start + max(0, m.start() - 8)
+            end = block.start + min(len(block.text), m.end() + 4)
+            span = (start, end)
+            if flagged.overlaps(span):
+                continue
+            flagged.append(span)
+            shown = _oneline(ctx.doc.text[start:end])
+            hits.append((span, dict(
+                category="boilerplate", title=f"数字未填写：{shown}",
+                detail=("此处只留了模板的空格，没有填写数字。" + ctx.enforces("模板残留：数字未填写")),
+                suggestion="填写实际数字，或删去该句。")))
+    _emit(ctx, rule, hits, what="未填写的数字", category="boilerplate", suggestion="逐处填写实际数字。",
+          template_hint=True)
 
 
 # A template row with nothing after its label but an ellipsis: "指标2：……", "1.……", "XXX：……",
