@@ -33,6 +33,8 @@ INVALID = [
     ("a score left blank", OPENING + "经自评，本局整体支出绩效自评得分____分，等级为优。\n",
      "boilerplate.blank_figure", "得分____分"),
     ("a date left blank", OPENING + "填报日期：    年  月  日\n", "boilerplate.blank_figure", "：    年"),
+    ("a blank a PDF squeezed out", OPENING + "2022年度部门预算共计万元，全年执行数865.20万元。\n",
+     "boilerplate.blank_figure", "共计万元"),
     ("bracketed instruction", OPENING + "（二）目标完成情况\n（对照年初绩效目标逐项说明完成情况）\n",
      "boilerplate.placeholder", "（对照年初绩效目标逐项说明完成情况）"),
     ("bookmark residue", OPENING + "[bookmark: _GoBack]本年收入3689.06万元。\n",
@@ -128,6 +130,7 @@ VALID = [
     ("ampersand in a name", OPENING + "聘请A&B会计师事务所开展审计。\n"),
     ("spaces before a name that begins with a unit word", OPENING + "联系人：康少峰   元氏县总工会办公室\n"),
     ("a figure with spaces around it", OPENING + "年初预算共计  865.20  万元。\n"),
+    ("计分 is no blank", OPENING + "未完成的，按完成指标值的比例计分，最高不超过该指标分值。\n"),
 ]
 
 # A 文号 that lost one bracket of its year (category wording) and correct forms.
