@@ -507,3 +507,28 @@ def test_grade_read_across_a_printed_line_break(tmp_path):
     document.save(path)
     grades = [f for f in check_score_tables(load(path)) if f.rule == "score.grade"]
     assert grades and grades[0].expected == "优" and grades[0].stated == "良"
+
+
+def _two_project_doc(sentence: str):
+    b = DocumentBuilder("inline.docx", "docx")
+    for name, score in (("城乡低保资金", "96.55"), ("特困供养资金", "89.32")):
+        b.add_paragraph(f"{name}项目绩效自评表")
+        b.add_table([HEADER,
+                     ["产出指标", "数量指标", "保障人数", "≥1000人", "1020人", "50", "50"],
+                     ["效益指标", "社会效益指标", "应保尽保率", "100%", "100%", "50", str(float(score) - 50)],
+                     ["总分", "", "", "", "", "100", score]])
+    b.add_paragraph(sentence)
+    doc = b.build()
+    doc.sections = build_sections(doc)
+    return doc
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("经自评，城乡低保资金项目自评得分96.55分，特困供养资金项目自评得分89.32分。", []),
+    ("经自评，城乡低保资金项目自评得分95.55分，特困供养资金项目自评得分89.32分。", ["城乡低保资金项目自评得分95.55分"]),
+    # a name no single form carries is not judged
+    ("经自评，民政资金项目自评得分80分。", []),
+])
+def test_each_project_score_against_its_own_form(sentence, flagged):
+    found = [f.quote for f in check_score_tables(_two_project_doc(sentence)) if f.rule == "score.project_total"]
+    assert found == flagged

@@ -16,6 +16,7 @@ or a text export. Each data row becomes an `Indicator` with its hierarchy (一�
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -1011,6 +1012,54 @@ def _check_text_totals(doc: Document, tables: list[ScoreTable], mentions: list[T
 # --- entry point ------------------------------------------------------------------------
 
 
+_ORDINAL_NAME = re.compile(r"^(?:经自评[,，]?|其中[:：,，]?|[（(][一二三四五六七八九十\d]+[)）])*(?:项目[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+个?项目)?[:：]?")
+
+
+def _caption_of(doc: Document, table: ScoreTable) -> str:
+    """The title printed right above a table (within two paragraphs), folded."""
+    starts = [b.start for b in doc.blocks]
+    k = bisect.bisect_left(starts, table.block.start) - 1
+    for block in doc.blocks[max(0, k - 1):k + 1][::-1]:
+        if not block.is_table:
+            return fold(block.text)
+    return ""
+
+
+def _check_project_totals(doc: Document, tables: list[ScoreTable]) -> list[Finding]:
+    """A department report holding several project forms states each project's score:
+    "项目一城乡居民最低生活保障资金项目自评得分96.55分" against the total row of the one form
+    whose title names that project."""
+    out: list[Finding] = []
+    totals = [t for t in tables if t.total is not None and cell_number(t.total.score) is not None]
+    if len(totals) < 2:
+        return out
+    captions = [(t, _caption_of(doc, t)) for t in totals]
+    for block in doc.paragraphs:
+        ft = block.folded
+        for m in _PROJECT_SCORE.finditer(ft.folded):
+            core = _ORDINAL_NAME.sub("", m.group("name"))
+            core = re.sub(r"(项目)?(的)?(绩效)?$", "", core)
+            if len(core) < 4:
+                continue
+            named = [t for t, caption in captions if core in caption]
+            if len(named) != 1:
+                continue
+            table = named[0]
+            stated, reference = Decimal(m.group("num")), cell_number(table.total.score)
+            if consistent(m.group("num"), reference):
+                continue
+            s, e = ft.span(m.start(), m.end())
+            out.append(_finding(
+                doc, rule="score.project_total", severity=severity_of(m.group("num"), reference), title="文中项目得分与其自评表不符",
+                detail=f"文中“{core}”得分为{m.group('num')}分，其绩效自评表总分行得分为{table.total.score.text}分。",
+                span=(block.start + s, block.start + e), stated=f"{m.group('num')}分", expected=f"{_plain(reference)}分",
+                suggestion="核对文中项目得分与该项目自评表，保持一致。"))
+    return out
+
+
+_PROJECT_SCORE = re.compile(r"(?P<name>[^,，。;；:：]{4,40}?)(?:自评)?(?:总)?得分(?:为)?(?P<num>\d+(?:\.\d+)?)分")
+
+
 def check_score_tables(doc: Document) -> list[Finding]:
     findings: list[Finding] = []
     tables = score_tables(doc)
@@ -1034,5 +1083,6 @@ def check_score_tables(doc: Document) -> list[Finding]:
         findings.extend(check_repeated_cells(doc, block, flagged_cells))
     mentions = text_total_mentions(doc)
     findings.extend(_check_text_totals(doc, tables, mentions))
+    findings.extend(_check_project_totals(doc, tables))
     findings.extend(_check_grades(doc, mentions))
     return findings
