@@ -232,6 +232,23 @@ def extract_paragraph(block: Block) -> Paragraph:
     return para
 
 
+_CUT_END = re.compile(r"[\d.．]$")
+_CUT_START = re.compile(r"^(?!\d{1,2}[、.．](?!\d))[\d.．]")  # not an item number "2." / "3、"
+
+
+def _drop_cut_numbers(paragraphs: list[Paragraph]) -> None:
+    """A number cut by a printed line break that was not joined back ("…1012." / "66万元，占…"):
+    neither piece is the figure, so the piece that opens the next paragraph and the one
+    that ends the previous are left out rather than read as amounts of their own."""
+    for prev, para in zip(paragraphs, paragraphs[1:]):
+        if not prev.figures or not para.figures or not _CUT_END.search(prev.text) or not _CUT_START.match(para.text):
+            continue
+        if para.figures[0].fstart == 0:
+            para.figures.pop(0)
+        if prev.figures[-1].fend == len(prev.text):
+            prev.figures.pop()
+
+
 class FigureIndex:
     """All paragraphs of a document, folded once, with their figures."""
 
@@ -254,6 +271,7 @@ class FigureIndex:
         if cached is None:
             cached = self.doc.__dict__["_figure_paragraphs"] = [
                 extract_paragraph(b) for b in self.doc.blocks if b.kind == "paragraph"]
+            _drop_cut_numbers(cached)
         return cached
 
     def figures(self):

@@ -130,16 +130,23 @@ def _part_before(para: Paragraph, share_start: int) -> Figure | None:
 _LIST_MARKER = re.compile(r"其中|主要用于|包括|分别为|分别是|具体(?:情况)?(?:如下|为)|如下|用于以下|按[^，。；,;]{0,10}分类|构成|组成")
 
 
-def _listed_whole(para: Paragraph, part: Figure) -> Figure | None:
+def _listed_whole(para: Paragraph, part: Figure, whole_paragraph: bool = False) -> Figure | None:
     """The amount a list of parts is introduced under ("X万元，主要用于以下方面：A a万元，
-    占p%"): the nearest earlier amount of the paragraph followed by a list marker."""
+    占p%"): the nearest earlier amount of the paragraph followed by a list marker
+    (`whole_paragraph`: any amount of this paragraph, the part being in the next one)."""
     # A bracketed amount ("总收入220.80万元（财政拨款收入219.60万元…），其中：") is an aside.
-    before = [f for f in para.figures if f.fend <= part.fstart and f.kind == "amount" and f.in_yuan
-              and not f.in_parens]
+    before = [f for f in para.figures if (whole_paragraph or f.fend <= part.fstart) and f.kind == "amount"
+              and f.in_yuan and not f.in_parens]
+    end = len(para.text) if whole_paragraph else part.fstart
     for whole in reversed(before):
-        if _LIST_MARKER.search(para.text, whole.fend, part.fstart) and whole.in_yuan > part.in_yuan:
+        if _LIST_MARKER.search(para.text, whole.fend, end) and whole.in_yuan > part.in_yuan:
             return whole
     return None
+
+
+def _runs_on(previous: Paragraph, para: Paragraph, part: Figure) -> bool:
+    """`para` goes on the sentence `previous` left open (no sentence end between them)."""
+    return not re.search(r"[。！？!?]\s*$", previous.text) and not re.search(r"[。！？!?]", para.text[:part.fstart])
 
 
 def _budget_document(doc: Document) -> bool:
@@ -172,7 +179,13 @@ def check_shares(doc: Document, index: FigureIndex) -> list[Finding]:
                 base_name, wrong_base = "总" + part_flow, True
             base = finder.find(base_name, pi, m.start())
             pct_text = m.group("pct")
-            whole = _listed_whole(para, part) if not named else None
+            whole = None
+            if not named:
+                whole = _listed_whole(para, part)
+                previous = index.paragraphs[pi - 1] if pi > 0 else None
+                if whole is None and previous is not None and _runs_on(previous, para, part):
+                    # A printed line not joined back: the list's whole sits in the line before.
+                    whole = _listed_whole(previous, part, whole_paragraph=True)
             if whole is not None:
                 # Shares listed under a whole are taken of it, unless the named total fits.
                 if base is not None and base.in_yuan and consistent(pct_text, part.in_yuan / base.in_yuan * 100):

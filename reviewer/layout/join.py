@@ -37,24 +37,54 @@ class Line:
     def folded_len(self) -> int:
         return len(fold(self.text))
 
+    @property
+    def visual_len(self) -> int:
+        """The line's printed width in full-width characters: digits, Latin letters and
+        half-width punctuation take half a place, as a page sets them."""
+        return int(sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in self.text if not ch.isspace()) + 0.5)
 
-def wrap_width(lines: list[Line], strict: bool = False) -> int:
-    """The width at which a hard-wrapped text breaks lines (0 when it does not).
+
+@dataclass(frozen=True)
+class Wrap:
+    """The width a hard-wrapped text breaks its lines at, and how it is measured: by
+    character count (an export that cuts every N characters) or by printed width (a
+    page set by width, where a line of many digits holds more characters)."""
+    width: int = 0
+    visual: bool = False
+
+    def __bool__(self) -> bool:
+        return self.width > 0
+
+    def length(self, line: "Line") -> int:
+        return line.visual_len if self.visual else line.folded_len
+
+
+def _mode_share(lengths: list[int], tolerance: int) -> tuple[int, float]:
+    mode = statistics.mode(lengths)
+    return mode, sum(1 for n in lengths if abs(n - mode) <= tolerance) / len(lengths)
+
+
+def wrap_width(lines: list[Line], strict: bool = False) -> Wrap:
+    """The width at which a hard-wrapped text breaks lines (falsy when it does not).
     `strict` asks for most lines to break at exactly one count (lines typeset by width
     vary with their digits and punctuation, and must not pass)."""
-    lengths = [n for n in (ln.folded_len for ln in lines) if n >= 12]
-    if len(lengths) < 10:
-        return 0
-    mode = statistics.mode(lengths)
+    counted = [ln for ln in lines if ln.folded_len >= 12]
+    if len(counted) < 10:
+        return Wrap()
+    mode, share = _mode_share([ln.folded_len for ln in counted], 0 if strict else 2)
     if strict:
-        share = sum(1 for n in lengths if n == mode) / len(lengths)
-        return mode if share >= 0.5 and 18 <= mode <= 60 else 0
-    share = sum(1 for n in lengths if abs(n - mode) <= 2) / len(lengths)
+        return Wrap(mode) if share >= 0.5 and 18 <= mode <= 60 else Wrap()
     # Real page widths hold 18+ characters; a mode below that is just short lines.
-    return mode if share >= 0.25 and 18 <= mode <= 60 else 0
+    by_count = Wrap(mode) if share >= 0.25 and 18 <= mode <= 60 else Wrap()
+    # Number-heavy lines set by width hold more characters than prose lines: measured
+    # by printed width they break at one place again.
+    v_mode, v_share = _mode_share([ln.visual_len for ln in counted], 2)
+    if v_share > share and v_share >= 0.25 and 18 <= v_mode <= 60:
+        return Wrap(v_mode, visual=True)
+    return by_count
 
 
-def indents_paragraphs(lines: list[Line], width: int) -> bool:
+def indents_paragraphs(lines: list[Line], width: Wrap) -> bool:
     """Whether the text marks each paragraph's first line by an indent: lines after a
     sentence end are mostly indented, lines after a full unfinished line mostly not.
     Then a full line that ends a sentence still runs on when the next is not indented."""
@@ -68,17 +98,17 @@ def indents_paragraphs(lines: list[Line], width: int) -> bool:
         if body.endswith(TERMINAL):
             starts += 1
             starts_indented += b.indented
-        elif a.folded_len >= width - 3:
+        elif width.length(a) >= width.width - 3:
             conts += 1
             conts_indented += b.indented
     return starts >= 5 and conts >= 5 and starts_indented >= 0.6 * starts and conts_indented <= 0.2 * conts
 
 
-def runs_on_by_width(line: Line, nxt: Line, width: int, indents: bool = False) -> bool:
+def runs_on_by_width(line: Line, nxt: Line, width: Wrap, indents: bool = False) -> bool:
     if not width or nxt.blanks_before > MAX_BLANKS_INSIDE:
         return False
     body = fold(line.text)
-    if line.folded_len < width - 3:
+    if width.length(line) < width.width - 3:
         return False
     if "," not in body and heading_rank(line.text) is not None and heading_rank(line.text + nxt.text) is None:
         # A title (no clause comma) that happens to fill the line runs on only into the
@@ -142,7 +172,7 @@ def runs_on_by_geometry(line: Line, nxt: Line, geo: Geometry) -> bool:
     return True
 
 
-def join_runs(lines: list[Line], stops: set[int], width: int, geo: Geometry | None) -> list[list[Line]]:
+def join_runs(lines: list[Line], stops: set[int], width: "Wrap", geo: Geometry | None) -> list[list[Line]]:
     """Group consecutive lines into paragraphs. `stops` holds indexes of lines that may
     never be run on to (a table or dropped chrome came between)."""
     groups: list[list[Line]] = []
