@@ -89,6 +89,11 @@ def test_labelled_items(text, expected):
      "（二）组织部：研究制定工会组织建设规划，指导基层工会组织建设。\n\n（二）部门预算管理情况\n", []),
     # numbers lost to automatic numbering are not reported as skips
     ("（一）部门概况\n\n部门收支情况\n\n（三）绩效目标\n", []),
+    # top-level titles numbered like the body's items: the title "3." after the item "3." starts a part
+    ("2. 部门整体收支情况\n\n1.加强预算管理，细化支出。\n\n2.规范资产管理，定期盘点。\n\n3.压减一般性支出。\n\n"
+     "3. 评价情况分析及综合评价结论\n", []),
+    # two titles with one number are a repeat all the same
+    ("2. 部门整体收支情况\n\n3. 绩效目标完成情况\n\n3. 评价情况分析及综合评价结论\n", [("duplicate.numbering", "3", "4")]),
 ])
 def test_numbered_paragraphs(text, expected):
     assert [(r, s.replace("、", ""), e.replace("、", "")) for r, s, e in found(text)] == \

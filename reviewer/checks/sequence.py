@@ -153,11 +153,16 @@ def _number_text(n: int, chinese: bool) -> str:
     return ("" if tens == 1 else " 一二三四五六七八九"[tens]) + "十" + (" 一二三四五六七八九"[ones] if ones else "")
 
 
+def _is_title(text: str) -> bool:
+    return len(fold(text)) <= 30 and not re.search(r"[，。；,;]", text)
+
+
 def _paragraph_lists(doc: Document) -> list[Finding]:
     out: list[Finding] = []
     trackers = {rank: _Tracker() for rank, _ in _STYLES}
     saved: dict[int, _List] = {}
     labelled: dict[str, _Tracker] = {}
+    titled: dict[int, bool] = {}  # rank -> whether its last numbered paragraph was a short title
     for block in doc.paragraphs:
         text = block.text
         m_label = _LABELLED.match(text)
@@ -199,9 +204,15 @@ def _paragraph_lists(doc: Document) -> list[Finding]:
                     trackers[rank].current is not None and n == trackers[rank].current.last + 1):
                 trackers[rank].current = saved.pop(rank)
             event = trackers[rank].feed(n, span, m.group("n"))
+            # A short title ("3. 评价情况分析") and a body item ("3.加强…。") share the style in
+            # reports numbered 1. 2. 3. at the top: a title after an item of its number
+            # starts the next part, it repeats nothing.
+            title = _is_title(text)
+            kind_changed = rank in titled and titled[rank] != title
+            titled[rank] = title
             # Paragraph numbering nests in any order (a "（一）" list inside a "2、" item) and
             # loses numbers to automatic numbering, so only an immediate repeat is certain.
-            if event and event.kind == "repeat" and event.number == event.last:
+            if event and event.kind == "repeat" and event.number == event.last and not kind_changed:
                 chinese = rank in (0, 1)
                 stated = _STYLE_EXAMPLE[rank].format(m.group("n")) if rank != 4 else m.group("n")
                 exp_n = event.last + 1
