@@ -198,3 +198,19 @@ def load_text(tmp_path, text):
     path = tmp_path / "report.txt"
     path.write_text(text, encoding="utf-8")
     return load(path)
+
+
+FUNDS_BLOCK = ("项目资金情况如下：\n\n\t资金项目\n\t年初预算数（万元）\n\t全年预算数（万元）\n\t全年执行数（万元）\n\t分值\n\t执行率\n\t得分\n\n"
+               "\t年度资金总额\n\t320.00\n\t350.00\n\t331.80\n\t10\n\t94.80%\n\t9.48\n\n"
+               "\t其中：本年财政拨款\n\t320.00\n\t330.00\n\t315.60\n\t\n\t\n\t\n\n"
+               "\t上年结转资金\n\t0.00\n\t20.00\n\t16.20\n\t\n\t\n\t\n\n")
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("另有上年结转资金20.00万元。", False),       # the 全年预算数 column
+    ("上年结转资金执行16.20万元。", False),       # a longer label: not this row's name alone
+    ("另有上年结转资金22.32万元。", True),        # none of the row's figures
+])
+def test_funds_block_rows_against_the_text(tmp_path, sentence, flagged):
+    found = check_text_against_tables(load_text(tmp_path, sentence + "\n" + FUNDS_BLOCK))
+    assert [f.rule for f in found] == (["inconsistency.text_vs_table"] if flagged else [])

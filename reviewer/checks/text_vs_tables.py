@@ -30,7 +30,7 @@ _AMOUNT = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P
 # clause break: paragraphs are blocks of their own.
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:、！？!?“”\"（(）)]")
 _CONNECTOR = re.compile(r"(为|是|达到|达|约|共|分别为)$")
-_LEADING = re.compile(r"^(其中|包括|主要是|主要有)")
+_LEADING = re.compile(r"^(其中|包括|主要是|主要有|另有|另外|此外|还有|以及)")
 _BRACKETED = re.compile(r"[（(][^）)]{0,8}[）)]")
 
 
@@ -41,6 +41,21 @@ class Candidate:
     table: Table
     where: str  # how the finding names the table figure
     exact: bool = False  # an item row: the narrative label must be this name and nothing else
+    # A funds-block row states one item in several columns (年初预算数, 全年预算数, 全年执行数):
+    # the narrative may restate any of them.
+    alts: tuple = ()
+
+    def values(self) -> tuple:
+        return self.alts or (self.value,)
+
+    alt_names: tuple = ()
+    alt_unit: str | None = None
+
+    def shown(self) -> str:
+        if not self.alts:
+            return f"{self.value.text}{self.table.unit or ''}"
+        unit = self.table.unit or self.alt_unit or ""
+        return "、".join(f"{name}{v.text}{unit}" for name, v in zip(self.alt_names, self.alts))
 
 
 # Item rows a 收支总表 lists at its top level ("一、财政拨款收入", "二、其他收入") and its
@@ -85,9 +100,36 @@ def _money(v: Value | None) -> Value | None:
     return v if v is not None and v.number is not None and not v.percent and not v.comparator else None
 
 
+_FUNDS_ROLES = ("budget", "adjusted_budget", "actual")
+
+
+def _funds_block_candidates(t: Table) -> list[Candidate]:
+    """The rows of a funds block (年度资金总额 / 其中：财政拨款 / 上年结转资金 …, read under
+    年初预算数 | 全年预算数 | 全年执行数): a narrative amount named exactly by a row label must
+    be one of that row's figures."""
+    cols = [c for c in t.columns if c.role in _FUNDS_ROLES]
+    if len({c.role for c in cols}) < 2:
+        return []
+    out = []
+    for row in t.rows:
+        if row.role not in ("item", "of_which") or not row.label:
+            continue
+        values = [(c.name, _money(row.value(c.index))) for c in cols]
+        values = [(n, v) for n, v in values if v is not None]
+        key = _BRACKETED.sub("", W.strip_numbering(W.OF_WHICH.sub("", row.label)))
+        if len(values) < 2 or len(key) < 4:
+            continue
+        out.append(Candidate(key, values[0][1], t, f"{t.caption or '资金表'}“{row.label}”行", exact=True,
+                             alts=tuple(v for _, v in values),
+                             alt_names=tuple(_BRACKETED.sub("", n) for n, _ in values),
+                             alt_unit=next((c.unit for c in cols if c.unit), None)))
+    return out
+
+
 def table_candidates(tables: list[Table]) -> list[Candidate]:
     out: list[Candidate] = []
     for t in tables:
+        out.extend(_funds_block_candidates(t))
         if t.kind != "money":
             continue
         money_cols = [c for c in t.columns if c.role in W.MONEY_ROLES]
@@ -180,25 +222,25 @@ def check_text_against_tables(doc: Document) -> list[Finding]:
                 continue
             longest = max(len(c.name) for c in matches)
             best = [c for c in matches if len(c.name) == longest]
-            if len({c.value.number for c in best}) != 1:
+            if len({tuple(v.number for v in c.values()) for c in best}) != 1:
                 continue  # the label names figures that disagree: ambiguous, stay quiet
             stated = Decimal(m.group("num").replace(",", ""))
             unit = m.group("unit")
             cand = best[0]
-            if any(_equal(m.group("num"), stated, unit, c.value, c.table.unit) for c in matches):
+            if any(_equal(m.group("num"), stated, unit, v, c.table.unit) for c in matches for v in c.values()):
                 continue
             name_start = len(label) - longest
             span_start = block.start + clause_start + (folded.span(name_start, name_start + 1)[0] if name_start < len(folded.folded) else 0)
             span = (span_start, block.start + m.end())
-            same_digits = cand.value.number == stated
+            same_digits = any(v.number == stated for v in cand.values())
             out.append(prepass_finding(
                 doc, category="unit" if same_digits else "inconsistency",
                 rule="unit.text_vs_table" if same_digits else "inconsistency.text_vs_table",
                 title="文字与表格金额单位不一致" if same_digits else "文字说明与表格数据不一致",
                 detail=f"文字写“{fold(text[span[0] - block.start:span[1] - block.start])}”，"
-                       f"而{cand.where}为{cand.value.text}{cand.table.unit or ''}。",
+                       f"而{cand.where}为{cand.shown()}。",
                 span=span, stated=f"{m.group('num')}{unit}",
-                expected=f"{cand.value.text}{cand.table.unit or ''}",
+                expected=cand.shown(),
                 suggestion="核对文字说明与表格中的同一数据，统一口径和单位。",
             ))
     return out
