@@ -44,8 +44,14 @@ ANSWER = json.dumps({"findings": [ITEM]}, ensure_ascii=False)
     f'<think>草稿：{{"findings": []}}</think>\n{ANSWER}',
     f"<think>先想一想……</think>```json\n{ANSWER}\n```",
     f'推理过程省略 {{"findings": []}}</think>{ANSWER}',
+    # relaxed JSON as small models and some servers send it
+    ANSWER.replace("}]}", ",}],}"),
+    ANSWER.replace('{"findings"', '{// 审查结果\n"findings"'),
+    ANSWER.replace('"', "'"),
+    "{“findings”: [{“category”: “boilerplate”, “severity”: “warning”, “title”: “套话”, “detail”: “d”, “quote”: “q”}]}",
 ], ids=["plain", "fenced", "fenced-in-prose", "inline-in-prose", "bare-list", "issues", "problems", "chinese-key",
-        "nested", "think-draft", "think-then-fence", "stray-close-tag"])
+        "nested", "think-draft", "think-then-fence", "stray-close-tag", "trailing-commas", "comment",
+        "single-quotes", "chinese-quote-marks"])
 def test_valid_replies_are_read(reply):
     answer = parse_answer(reply)
     assert [f.category for f in answer.findings] == ["boilerplate"]

@@ -55,7 +55,8 @@ CATEGORY_ALIASES = {
     "boilerplate": ("套话", "模板残留", "空话", "空泛", "照抄", "模板", "template", "generic"),
     "unsupported_claim": ("缺乏支撑", "依据不足", "无依据", "证据不足", "结论缺乏支撑", "缺乏依据", "unsupported",
                           "claim", "无数据支撑"),
-    "wording": ("文字", "文字错误", "错别字", "用词", "表述", "语病", "标点", "typo", "spelling", "grammar"),
+    "wording": ("文字", "文字错误", "错别字", "用词", "措辞", "表述", "表述不规范", "语病", "标点", "typo", "spelling",
+                "grammar", "wording"),
 }
 
 
@@ -219,16 +220,61 @@ def _json_candidates(text: str):
             yield obj
 
 
-def extract_json(text: str) -> object:
-    """The JSON value a reply carries: the whole reply, a fenced block, or a value in prose."""
-    for cand in _json_candidates(text or ""):
+def _decode(text: str) -> object | None:
+    for cand in _json_candidates(text):
         if not isinstance(cand, str):
             return cand
         try:
             return json.loads(cand)
         except ValueError:
             continue
-    raise AnswerError("回复中没有可解析的 JSON 对象")
+    return None
+
+
+def _outside_strings(text: str, repair) -> str:
+    """Apply `repair` to the parts of `text` outside JSON string literals."""
+    out, buf, i, n = [], [], 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            out.append(repair("".join(buf)))
+            buf = []
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+            continue
+        buf.append(ch)
+        i += 1
+    out.append(repair("".join(buf)))
+    return "".join(out)
+
+
+def _relaxed(text: str) -> str:
+    """What servers and small models send instead of strict JSON, made strict: comments,
+    trailing commas, Python literals, and (in a reply with no ASCII double quote at all)
+    single or Chinese quotation marks used as the JSON quotes."""
+    if '"' not in text:
+        text = re.sub(r"[“”]", '"', text) if "“" in text else text.replace("'", '"')
+
+    def fix(part: str) -> str:
+        part = re.sub(r"//[^\n]*|/\*.*?\*/", "", part, flags=re.S)
+        part = re.sub(r",(\s*[}\]])", r"\1", part)
+        return re.sub(r"\b(True|False|None)\b", lambda m: {"True": "true", "False": "false", "None": "null"}[m.group()], part)
+
+    return _outside_strings(text, fix)
+
+
+def extract_json(text: str) -> object:
+    """The JSON value a reply carries: the whole reply, a fenced block, or a value in prose;
+    relaxed JSON (comments, trailing commas, other quote marks) when strict JSON fails."""
+    found = _decode(text or "")
+    if found is None and text:
+        found = _decode(_relaxed(text))
+    if found is None:
+        raise AnswerError("回复中没有可解析的 JSON 对象")
+    return found
 
 
 def find_items(data: object, depth: int = 0) -> Optional[list]:
