@@ -84,8 +84,12 @@ def test_invalid_replies_explain_what_is_wrong(reply, message):
     ("错别字", "轻微", ("wording", "info")),
     ("比例/比率不符", "严重", ("ratio", "error")),
     ("typo", "一般", ("wording", "warning")),
+    ("逻辑矛盾", "高风险", ("inconsistency", "error")),
+    ("表述不清", "中风险", ("wording", "warning")),
+    ("执行率不符", "一般问题", ("ratio", "warning")),
+    ("数据错误", "建议修改", ("inconsistency", "info")),
 ], ids=["ids", "case-and-space", "chinese-labels", "id-with-gloss", "high", "medium", "low", "minor", "serious",
-        "english-alias"])
+        "english-alias", "words-held-1", "words-held-2", "words-held-3", "words-held-4"])
 def test_categories_and_severities_are_read_leniently(category, severity, expected):
     reply = json.dumps({"findings": [{**ITEM, "category": category, "severity": severity}]}, ensure_ascii=False)
     f = parse_answer(reply).findings[0]

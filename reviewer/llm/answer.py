@@ -27,8 +27,9 @@ from ..models import CATEGORIES, CATEGORY_LABELS, SEVERITY_LABELS, Category, Sev
 ENVELOPES = ("findings", "issues", "problems", "results", "items", "errors", "comments", "opinions",
              "问题", "问题清单", "意见", "审核意见", "审查意见", "发现")
 FIELD_ALIASES = {
-    "quote": ("quote", "evidence", "原文", "引文", "引用", "原文引用", "引用原文", "excerpt", "text", "source_text",
-              "original", "original_text", "citation"),
+    "quote": ("quote", "evidence", "原文", "引文", "引用", "原文引用", "引用原文", "原文摘录", "问题原文", "相关原文",
+              "原文片段", "摘录", "引述", "原句", "证据", "excerpt", "text", "source_text", "original", "original_text",
+              "citation"),
     "category": ("category", "type", "类别", "类型", "问题类型", "问题类别", "kind"),
     "severity": ("severity", "level", "严重程度", "级别", "等级", "priority"),
     "title": ("title", "标题", "问题", "issue", "problem", "summary", "name", "摘要"),
@@ -47,7 +48,8 @@ CATEGORY_ALIASES = {
     "arithmetic": ("合计", "合计不符", "差额", "计算", "计算错误", "算术", "加总", "求和"),
     "ratio": ("比例", "比率", "占比", "百分比", "执行率", "完成率", "增长率", "rate", "percentage"),
     "score": ("评分", "得分", "分数", "评分问题", "打分", "等级", "scoring"),
-    "inconsistency": ("不一致", "前后不一致", "矛盾", "数据不一致", "口径不一致", "归类错误", "分类错误",
+    "inconsistency": ("不一致", "前后不一致", "矛盾", "逻辑矛盾", "数据不一致", "数据错误", "数据有误", "口径不一致",
+                      "归类错误", "分类错误",
                       "inconsistent", "contradiction", "mismatch"),
     "unit": ("单位", "计量单位", "单位错误", "units"),
     "duplicate": ("重复", "重复内容", "repeat", "repetition", "duplicated"),
@@ -55,8 +57,8 @@ CATEGORY_ALIASES = {
     "boilerplate": ("套话", "模板残留", "空话", "空泛", "照抄", "模板", "template", "generic"),
     "unsupported_claim": ("缺乏支撑", "依据不足", "无依据", "证据不足", "结论缺乏支撑", "缺乏依据", "unsupported",
                           "claim", "无数据支撑"),
-    "wording": ("文字", "文字错误", "错别字", "用词", "措辞", "表述", "表述不规范", "语病", "标点", "typo", "spelling",
-                "grammar", "wording"),
+    "wording": ("文字", "文字错误", "错别字", "用词", "措辞", "表述", "表述不规范", "表述不清", "表述不当", "格式",
+                "格式问题", "语病", "标点", "typo", "spelling", "grammar", "wording"),
 }
 
 
@@ -86,6 +88,13 @@ def _lenient(value, table: dict[str, str]):
                       re.sub(r"[（(].*?[）)]", "", v).strip().lower()):
         if candidate in table:
             return table[candidate]
+    # "高风险", "严重错误", "一般问题": the longest known Chinese word the value holds (a
+    # one-character word only at its start).
+    low = v.lower()
+    held = [name for name in table if re.match(r"[\u4e00-\u9fff]", name)
+            and ((len(name) >= 2 and name in low) or (len(name) == 1 and low.startswith(name)))]
+    if held:
+        return table[max(held, key=len)]
     head = re.split(r"[\s(（:：/|]", v, maxsplit=1)[0].lower()
     return head or v
 
