@@ -62,6 +62,10 @@ def test_share_one_unit_off_in_last_digit_is_a_warning():
 
 
 RATES_VALID = [
+    # a part's rate from the part's budget (its budget listed after 其中 under the budget)
+    "调整预算为3218.60万元，其中基本支出1204.35万元。全年实际支出2972.71万元，其中基本支出1198.62万元。基本支出执行率99.52%。",
+    # a part's own rate whose base the report leaves unstated
+    "项目预算460.00万元，实际到位444.50万元，资金到位率96.63%。其中县级财政配套资金到位104.50万元，到位率87.08%。",
     # a budget of another scope in the paragraph before: far from the stated rate, not judged
     "部门预算总额5000.00万元。\n项目全年执行300.00万元，预算执行率95%。",
     "全年预算350.00万元。\n项目全年执行331.80万元，预算执行率94.80%。",
@@ -130,6 +134,11 @@ SUMS_VALID = [
     "总收入195.48万元，其中：一般公共服务收入165.78万元、一般行政管理事务6.2万元，社会保障和就业收入29.70万元。",
     # "其中" naming a few notable parts of a count is not a partition.
     "报送信息105条，其中《时代风采》采用4条、《工运》采用2条。",
+    # a list closed by 等 names some parts only
+    "其中培训演练经费48.52万元，包括讲课费38400.00元、演练耗材费214650.00元等。",
+    # parts of a budget, then parts of the spending, and each part's own rate
+    "调整预算为3218.60万元，其中基本支出1204.35万元、项目支出2014.25万元。全年实际支出2972.71万元，其中基本支出1198.62万元、"
+    "项目支出1774.09万元。基本支出执行率99.52%。",
     # the year's surplus plus an opening carry-over the sentence does not state
     "本年收入合计1858.65万元，本年支出合计1787.51万元，年末结转和结余97.44万元。",
     "项目支出12.25万元，其中：一般公共服务支出12.13万元（经费7.13、办公费5.00万元），农林水支出0.12万元。",
@@ -162,6 +171,8 @@ def test_sum_invalid(text, rule, expected):
 
 
 MENTIONS_VALID = [
+    # parts of the budget after 其中, then the parts actually spent
+    "调整预算为3218.60万元，其中基本支出1204.35万元。全年实际支出2972.71万元，其中基本支出1198.62万元。",
     "截至2020年12月31日，资产总额13628.59元。\n本年末资产总额1.37万元。",  # unit conversion rounding
     "“三公”经费支出1.7万元。\n2020年度“三公”经费支出1.7万元。",
     "本年末资产总额1.37万元，上年末资产总额7.5万元。",  # another period

@@ -47,6 +47,15 @@ def _quantity(f: Figure, report_year: int | None) -> str | None:
     return None
 
 
+def _breaks_down_other(para: Paragraph, f: Figure) -> bool:
+    """A part listed after 其中 under a budget or an earlier year's amount ("调整预算为
+    3218.60万元，其中基本支出1204.35万元") is a part of that, not this year's figure."""
+    s, _ = para.sentence_bounds(f.fstart)
+    head = para.text[s:f.fstart]
+    cut = head.rfind("其中")
+    return cut > 0 and bool(_OTHER_PERIOD.search(head[:cut]))
+
+
 def _same_year(text: str, report_year: int | None) -> bool:
     m = _YEAR.search(text)
     return bool(m and report_year and int(m.group(1)) == report_year)
@@ -151,6 +160,8 @@ def check_mentions(doc: Document, index: FigureIndex, report_year: int | None) -
     groups: dict[tuple[str, str], list[tuple[Paragraph, Figure]]] = {}
     for para, f in index.figures():
         name = _quantity(f, report_year)
+        if name and _breaks_down_other(para, f):
+            continue
         if name:
             start = para.block.start
             scope = text_scope(doc, start, para.text, para.clause_start(f.fstart)) or scope_of(f.label)

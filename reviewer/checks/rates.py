@@ -34,10 +34,45 @@ def _window(para: Paragraph, fpos: int) -> tuple[int, int]:
 _BORROWED_GAP = 10.0
 
 
-def _budgets_and_actuals(amounts: list[Figure]) -> tuple[list[Figure], list[Figure]]:
-    budgets = [f for f in amounts if _BUDGET.search(f.label) and not _ACTUAL.search(f.label.replace("预算", ""))]
-    actuals = [f for f in amounts if _ACTUAL.search(f.label) and not _BUDGET.search(f.label)]
+_OF_WHICH = re.compile(r"其中")
+# A rate named after a part ("基本支出执行率") is that part's; a generic name is the whole's.
+_RATE_SUFFIX = re.compile(r"(?:执行|支出|完成|到位|使用|拨付|支付|兑付|发放)(?:率|进度|比例)$")
+_PART_SUBJECT = re.compile(r"基本支出|项目支出|人员经费|公用经费|三公")
+_GENERIC_SUBJECT = re.compile(r"^(?:预算|资金|年度|全年|总体|整体|项目资金|部门|本年|实际|总|财政资金)?$")
+
+
+def _side(text: str) -> str | None:
+    if _BUDGET.search(text) and not _ACTUAL.search(text.replace("预算", "")):
+        return "budget"
+    if _ACTUAL.search(text) and not _BUDGET.search(text):
+        return "actual"
+    return None
+
+
+def _budgets_and_actuals(amounts: list[Figure], para: Paragraph | None = None) -> tuple[list[Figure], list[Figure]]:
+    """Amounts on the budget side and on the spent side, by their labels. A part listed
+    after 其中 takes the side of the amount it breaks down ("调整预算为3218.60万元，其中基本
+    支出1204.35万元" is a budget part, though its own label names no budget)."""
+    budgets, actuals = [], []
+    for f in amounts:
+        side = _side(f.label)
+        if para is not None and _OF_WHICH.search(f.label):
+            s, _ = para.sentence_bounds(f.fstart)
+            head = para.text[s:f.fstart]
+            cut = head.rfind("其中")
+            head_side = _side(head[:cut]) if cut > 0 else None
+            side = head_side or side
+        if side == "budget":
+            budgets.append(f)
+        elif side == "actual":
+            actuals.append(f)
     return budgets, actuals
+
+
+def _subject(name: str) -> str:
+    """The part a rate is named after: "基本支出执行率" → "基本支出"; "" for a generic rate."""
+    subject = _RATE_SUFFIX.sub("", name)
+    return "" if _GENERIC_SUBJECT.match(subject) or len(subject) < 2 else subject
 
 
 def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previous: Paragraph | None = None) -> None:
@@ -48,11 +83,21 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
             continue
         ws, we = _window(para, m.start())
         amounts = [f for f in para.figures_between(ws, we) if f.kind == "amount" and f.in_yuan is not None]
-        budgets, actuals = _budgets_and_actuals(amounts)
+        budgets, actuals = _budgets_and_actuals(amounts, para)
+        subject = _subject(m.group("name"))
+        if subject:
+            # 基本支出执行率 is judged on 基本支出's own figures when both are stated; a rate
+            # named after a budget part whose figures are not both stated is not judged.
+            own_b = [f for f in budgets if subject in f.label]
+            own_a = [f for f in actuals if subject in f.label]
+            if own_b and own_a:
+                budgets, actuals = own_b, own_a
+            elif _PART_SUBJECT.search(subject):
+                continue
         borrowed = False
         if (not budgets or not actuals) and previous is not None:
             earlier = [f for f in previous.figures if f.kind == "amount" and f.in_yuan is not None]
-            more_budgets, more_actuals = _budgets_and_actuals(earlier)
+            more_budgets, more_actuals = _budgets_and_actuals(earlier, previous)
             if not budgets and actuals and more_budgets:
                 budgets, borrowed = more_budgets, True
             elif not actuals and budgets and more_actuals:
@@ -87,10 +132,23 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
         if any(consistent(pct, x.in_yuan / y.in_yuan * 100) for x, y in own_pairs):
             continue
         own_budget_pairs = [(a, b) for a, b in pairs if a.fstart >= s and b.fstart >= s]
+        own_actuals = [a for a in actuals if a.fstart >= s]
         if own_budget_pairs:
             pairs = own_budget_pairs
         elif own_pairs and not any(b.fstart >= s for b in budgets):
             pairs = own_pairs  # the sentence takes its own denominator
+        elif own_actuals:
+            # The sentence's own amount ("其中县级配套资金到位104.50万元，到位率87.08%") over a
+            # budget stated before: its own base may be left unstated, so only a near miss
+            # is taken for a slip.
+            near = [(a, b) for a, b in pairs if a in own_actuals]
+            if not near:
+                continue
+            a, b = min(near, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - float(pct)))
+            recomputed = a.in_yuan / b.in_yuan * 100
+            if abs(float(recomputed) - float(pct)) <= _BORROWED_GAP:
+                _report(doc, para, m, a, b, recomputed, out)
+            continue
         # Year-start or adjusted budget: report against the pair nearest the stated rate.
         stated = float(pct)
         a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - stated))

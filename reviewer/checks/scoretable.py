@@ -38,10 +38,15 @@ VALUE_ROLES = ("target", "actual", "weight", "score", "rate")
 _NOT_A_VALUE = re.compile(r"依据|来源|说明|描述|原因|标准|方法|备注|计算|公式|扣分")
 
 
+# A header cell is a few words; a body cell that mentions 指标值 or 执行率 in a sentence
+# ("…每有1项指标未设指标值扣0.5分。") names no column.
+_HEADER_CELL_MAX = 16
+
+
 def column_role(text: str) -> str | None:
     """The role a header cell names, or None for columns the checks do not use."""
     f = re.sub(r"[（(][^）)]*[）)]", "", fold(text))
-    if not f:
+    if not f or len(f) > _HEADER_CELL_MAX or re.search(r"[。；;，,]|\d+(?:\.\d+)?%", f):
         return None
     if "得分" in f and "标准" not in f and "率" not in f:
         return "score"

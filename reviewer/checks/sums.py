@@ -91,12 +91,16 @@ def check_inline(doc: Document, para: Paragraph, out: list[Finding]) -> None:
         if kind_ref.kind != "amount":
             # "共报送信息105条，其中A采用4条…" names a few notable parts, not a partition.
             continue
+        # A list closed by 等 ("讲课费3.84万元、演练耗材费21.47万元等") names some parts only:
+        # a shortfall is what it leaves out.
+        last_end = cuts[-1][-1].fend
+        partial = bool(re.match(r"\s*(?:万元|元|亿元)?\s*等", text[last_end:last_end + 6]))
         # Report the shortfall closest to a candidate total (parts exceeding: see module doc).
         best = None
         for t in totals:
             for c in cuts:
                 total_v, parts_v = _base(t), sum(_base(p) for p in c)
-                if parts_v < total_v and (best is None or total_v - parts_v < best[0]):
+                if parts_v < total_v and not partial and (best is None or total_v - parts_v < best[0]):
                     best = (total_v - parts_v, t, c)
         if best is None:
             best = _same_level_excess(totals, cuts)
