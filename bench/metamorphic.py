@@ -15,6 +15,15 @@ to one form), then by rule and one normalised quote containing the other.
     python3 bench/metamorphic.py -v                  # and each new / vanished finding
     python3 bench/metamorphic.py --transforms wrap,tables --json out.json
 
+Recall mode (--recall): the same transformations applied to mutate.py's mutated texts
+(one mutation per defect class and base by default, one draw of the wrap widths). Each
+injected defect's anchor is carried through the transformation's edits (or the pair is
+skipped and counted when it cannot be), and the variant is judged by mutate.judge against
+the transformed clean text, so findings the transformation itself causes do not count.
+
+    python3 bench/metamorphic.py --recall            # found/n per class × transformation
+    python3 bench/metamorphic.py --recall -v --classes rate,unit --json recall.json
+
 Exit status is 0 whatever the result: this is a measurement, not a gate.
 """
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
+import difflib
 import json
 import random
 import re
@@ -38,6 +48,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
+import mutate  # noqa: E402
 from mutate import default_bases, printed_lines, review_findings  # noqa: E402
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -597,11 +608,353 @@ def print_table(result: dict, verbose: bool = False) -> None:
         print(f"  skipped  {name} ({why}): {', '.join(names)}")
 
 
+# --------------------------------------------------------------------------- recall mode
+# The injected defects of mutate.py must survive the same rewrites: each mutated text is
+# transformed, its anchor mapped through the transformation's edits, and the variant judged
+# by mutate.judge against the transformed clean text, so what the rewrite itself makes the
+# tool report is not taken for the defect.
+
+# Short column labels of the recall table.
+SHORT = {"thousands": "thou", "full_width": "fullw", "spaces": "space", "yuan": "yuan",
+         "headings_part": "h_part", "headings_decimal": "h_dec", "wrap": "wrap", "wrap_mixed": "wrapm",
+         "tables": "tables", "punct_ascii": "p_asc", "punct_cjk": "p_cjk", "synonyms": "syn",
+         "paragraph_order": "order"}
+NEAR = 40  # folded characters either side of the anchor that count as "near the site"
+
+
+def effective_edits(text: str, edits) -> list[tuple[int, int, str]]:
+    """The edits apply_edits really applies (it drops an edit overlapping the next one), ascending."""
+    kept, last = [], len(text) + 1
+    for start, end, rep in sorted(edits, key=lambda e: e[0], reverse=True):
+        if end > last:
+            continue
+        kept.append((start, end, rep))
+        last = start
+    return kept[::-1]
+
+
+def _inside(old: str, new: str, offset: int, side: str) -> int:
+    """A boundary `offset` chars into `old` carried into `new` by their alignment; a boundary
+    inside a changed stretch moves out to that stretch's edge (the anchor widens)."""
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if side == "start" and i1 <= offset < i2 or side == "end" and i1 < offset <= i2:
+            if tag == "equal":
+                return j1 + offset - i1
+            return j1 if side == "start" else j2
+    return len(new) if side == "end" else 0
+
+
+def _raw_span_of_folded(s: str, fi: int, fj: int) -> tuple[int, int] | None:
+    """The raw span of s whose folded form is fold(s)[fi:fj], or None when no char boundary fits."""
+    cum = [0]
+    for ch in s:
+        cum.append(cum[-1] + len(mutate.fold(ch)))
+    starts = [i for i, c in enumerate(cum) if c == fi and i < len(s) and mutate.fold(s[i])]
+    ends = [i for i, c in enumerate(cum) if c == fj and i > 0 and mutate.fold(s[i - 1])]
+    return (starts[0], ends[-1]) if starts and ends else None
+
+
+def map_span(text: str, edits: list[tuple[int, int, str]], s: int, e: int) -> tuple[int, int]:
+    """Where text[s:e] lands in the edited text. An edit holding the whole span whose
+    replacement holds the span's folded text once (a rewrapped paragraph, a redrawn table, a
+    moved paragraph) maps there; otherwise each boundary is carried through the alignment."""
+    new_starts, shift = [], 0
+    for s0, e0, rep in edits:
+        new_starts.append(s0 + shift)
+        shift += len(rep) - (e0 - s0)
+    for (s0, e0, rep), ns in zip(edits, new_starts):
+        if s0 <= s and e <= e0 and (s0, e0) != (s, e):
+            piece, folded_rep = mutate.fold(text[s:e]), mutate.fold(rep)
+            if piece and folded_rep.count(piece) == 1:
+                fi = folded_rep.index(piece)
+                raw = _raw_span_of_folded(rep, fi, fi + len(piece))
+                if raw:
+                    return ns + raw[0], ns + raw[1]
+
+    def carry(p: int, side: str) -> int:
+        moved = 0
+        for (s0, e0, rep), ns in zip(edits, new_starts):
+            if s0 < p < e0:
+                return ns + _inside(text[s0:e0], rep, p - s0, side)
+            if e0 <= p and (s0 < p or side == "end"):
+                moved += len(rep) - (e0 - s0)
+        return p + moved
+
+    return carry(s, "start"), carry(e, "end")
+
+
+def _anchor_span(text: str, anchor: str, site: tuple[int, int]) -> tuple[int, int] | None:
+    """The occurrence of the anchor that holds the mutation's site."""
+    for s, e in mutate.spans(text, anchor):
+        if s <= site[0] and site[1] <= e:
+            return s, e
+    found = mutate.spans(text, anchor)
+    return found[0] if len(found) == 1 else None
+
+
+def map_anchor(text: str, out: str, edits, anchor: str, site) -> tuple[str | None, str | None, bool]:
+    """(mapped anchor, why it cannot be mapped, whether an edit touched it)."""
+    span = _anchor_span(text, anchor, site)
+    if span is None:
+        return None, "anchor not in the mutated text", False
+    s, e = span
+    # White space folds away: an anchor's leading or trailing line break is no part of it
+    # (and would tie a moved paragraph's anchor to the text after it).
+    while s < e and not mutate.fold(text[s]):
+        s += 1
+    while e > s and not mutate.fold(text[e - 1]):
+        e -= 1
+    touched = any(s0 < e and s < e0 for s0, e0, _ in edits)
+    ns, ne = map_span(text, edits, s, e)
+    mapped = out[ns:ne] if ne > ns else ""
+    folded, before = mutate.fold(mapped), mutate.fold(anchor)
+    if not folded:
+        return None, "anchor erased", touched
+    if len(folded) > 2 * len(before) + 12:
+        return None, "anchor spread over the rewritten text", touched
+    if 2 * len(folded) < len(before):
+        return None, "anchor split by the transformation", touched
+    count = len(mutate.spans(mutate.fold(out), folded))
+    if count != 1:
+        return None, "anchor no longer unique (its context moved)" if count else "anchor lost", touched
+    return mapped, None, touched
+
+
+def _map_extra(text: str, out: str, edits, anchors: list[str]) -> list[str]:
+    """`also` / `related` anchors mapped wherever they occur; the unmappable ones dropped."""
+    mapped = []
+    for a in anchors:
+        for s, e in mutate.spans(text, a):
+            ns, ne = map_span(text, edits, s, e)
+            piece = out[ns:ne]
+            if mutate.fold(piece) and len(mutate.fold(piece)) <= 2 * len(mutate.fold(a)) + 12 and piece not in mapped:
+                mapped.append(piece)
+    return mapped
+
+
+def transform_text(text: str, name: str, rng_key: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """(transformed text, effective edits); the text itself and no edits when there is no site."""
+    edits = TRANSFORMS[name](text, parse(text), random.Random(rng_key))
+    edits = effective_edits(text, edits)
+    return (apply_edits(text, edits), edits) if edits else (text, [])
+
+
+def _near_site(findings: list[dict], doc: str, targets, baseline_keys: set, categories) -> list[dict]:
+    """Findings of a review within NEAR folded characters of the anchor, marked as counted in
+    the baseline (same rule and quote there) or not, and as of an accepted category or not."""
+    out = []
+    for f in findings:
+        where = [tuple(f["folded_span"])] if f.get("folded_span") else []
+        quote = mutate.fold(f.get("quote"))
+        if not where and len(quote) >= 2:
+            where = mutate.spans(doc, quote)
+        if any(a - NEAR < e and s < b + NEAR for s, e in where for a, b in targets):
+            out.append(dict(rule=f.get("rule"), category=f.get("category"), title=(f.get("title") or "")[:40],
+                            quote=(f.get("quote") or "")[:50],
+                            in_baseline=mutate.finding_key(f) in baseline_keys,
+                            accepted=f.get("category") in categories))
+    return out
+
+
+def _recall_job(job: dict) -> dict:
+    """Review one text (clean → findings; mutated → mutate.judge against the job's baseline)."""
+    path = Path(job["dir"]) / job["name"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(job.pop("text"), encoding="utf-8")
+    try:
+        findings, doc, _ = review_findings(str(path))
+    except Exception as exc:  # a crash is a result too: the defect was not found
+        return dict(job, error=f"{type(exc).__name__}: {exc}", found=False, near=[], baseline=None)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    if job.get("mutation") is None:
+        return dict(job, findings=findings, error=None)
+    baseline = job.pop("baseline")
+    verdict = mutate.judge(findings, doc, baseline, job["mutation"])
+    anchor = job["mutation"]["anchor"]
+    targets = mutate.spans(doc, mutate.fold(anchor)) if anchor else []
+    near = _near_site(findings, doc, targets, {mutate.finding_key(f) for f in baseline},
+                      job["mutation"]["categories"])
+    return dict(job, error=None, near=near, **verdict)
+
+
+def build_recall_jobs(bases: list[Path], classes: list[str], transforms: list[str], limit: int, seed: int,
+                      draws: int, clean: dict[str, list[dict]]):
+    """(mutations, transformed clean texts, mutated variants, skips)."""
+    mutations, clean_variants, variants, skips = [], {}, [], []
+    for base in bases:
+        text = base.read_text(encoding="utf-8")
+        avoid = [(f["location"]["start"], f["location"]["end"]) for f in clean[base.name]
+                 if f["location"].get("start") is not None]
+        keys = {}
+        for name in transforms:
+            for draw in range(draws if name in RANDOM else 1):
+                key = f"{seed}:{base.name}:{name}:{draw}"
+                try:
+                    clean_variants[(base.name, name, draw)] = transform_text(text, name, key)[0]
+                except Exception as exc:  # a transformation bug must not hide the others
+                    clean_variants[(base.name, name, draw)] = None
+                    skips.append(dict(base=base.name, transform=name, cls="*", why=f"error {type(exc).__name__}"))
+                keys[(name, draw)] = key
+        for cls in classes:
+            for n, m in enumerate(mutate.mutate(text, cls, seed=f"{seed}:{base.name}", avoid=avoid, limit=limit)):
+                mi = len(mutations)
+                mutations.append(dict(index=mi, base=base.name, cls=cls, n=n, text=m.text, anchor=m.anchor,
+                                      categories=m.categories, anyof=m.anyof, also=m.also, related=m.related,
+                                      note=m.note))
+                for (name, draw), key in keys.items():
+                    if clean_variants[(base.name, name, draw)] is None:
+                        continue
+                    where = dict(base=base.name, transform=name, draw=draw, cls=cls, mutation_index=mi)
+                    try:
+                        out, edits = transform_text(m.text, name, key)
+                    except Exception as exc:
+                        skips.append(dict(where, why=f"error {type(exc).__name__}"))
+                        continue
+                    if not edits:
+                        skips.append(dict(where, why="no site"))
+                        continue
+                    anchor, touched = None, False
+                    if m.anchor:
+                        anchor, why, touched = map_anchor(m.text, out, edits, m.anchor, m.site)
+                        if anchor is None:
+                            skips.append(dict(where, why=why, anchor=m.anchor))
+                            continue
+                    variants.append(dict(where, text=out, sites=len(edits), touched=touched,
+                                         anchor_changed=bool(m.anchor) and mutate.fold(anchor) != mutate.fold(m.anchor),
+                                         mutation=dict(anchor=anchor, categories=m.categories, anyof=m.anyof,
+                                                       also=_map_extra(m.text, out, edits, m.also),
+                                                       related=_map_extra(m.text, out, edits, m.related))))
+    return mutations, clean_variants, variants, skips
+
+
+def run_recall(bases: list[Path], classes: list[str], transforms: list[str], limit: int = 1, seed: int = 1,
+               workers: int = 2, draws: int = 1) -> dict:
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="reviewer-metamorphic-recall-"))
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            originals = [dict(kind="clean", base=b.name, key=(b.name, None, 0), text=b.read_text(encoding="utf-8"),
+                              dir=str(work / f"c{i}"), name=b.name) for i, b in enumerate(bases)]
+            clean = {r["base"]: r["findings"] for r in pool.map(_recall_job, originals)}
+            mutations, clean_variants, variants, skips = build_recall_jobs(
+                bases, classes, transforms, limit, seed, draws, clean)
+            clean_jobs = [dict(kind="clean", base=k[0], key=k, text=t, dir=str(work / f"t{i}"), name=k[0])
+                          for i, (k, t) in enumerate(clean_variants.items())
+                          if t is not None and t != Path(next(b for b in bases if b.name == k[0])).read_text(encoding="utf-8")]
+            transformed_clean = {r["key"]: r["findings"] for r in pool.map(_recall_job, clean_jobs, chunksize=4)}
+            jobs = []
+            for m in mutations:
+                jobs.append(dict(kind="plain", base=m["base"], cls=m["cls"], mutation_index=m["index"], transform=None,
+                                 text=m["text"], dir=str(work / f"m{m['index']}"), name=m["base"],
+                                 baseline=clean[m["base"]],
+                                 mutation={k: m[k] for k in ("anchor", "categories", "anyof", "also", "related")}))
+            for i, v in enumerate(variants):
+                key = (v["base"], v["transform"], v["draw"])
+                jobs.append(dict(v, kind="variant", dir=str(work / f"v{i}"), name=v["base"],
+                                 baseline=transformed_clean.get(key, clean[v["base"]])))
+            results = list(pool.map(_recall_job, jobs, chunksize=8))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    plain = {r["mutation_index"]: r for r in results if r["kind"] == "plain"}
+    records = []
+    for r in results:
+        if r["kind"] != "variant":
+            continue
+        m, p = mutations[r["mutation_index"]], plain[r["mutation_index"]]
+        records.append(dict(base=r["base"], transform=r["transform"], draw=r["draw"], cls=r["cls"], note=m["note"],
+                            anchor=m["anchor"], mapped_anchor=r["mutation"]["anchor"], sites=r["sites"],
+                            touched=r["touched"], anchor_changed=r["anchor_changed"],
+                            plain_found=p.get("found", False), plain_hits=p.get("hits", []),
+                            found=r.get("found", False), hits=r.get("hits", []), at_site=r.get("at_site", []),
+                            near=r.get("near", []), plain_near=p.get("near", []), error=r.get("error")))
+    plain_records = [dict(base=m["base"], cls=m["cls"], note=m["note"], anchor=m["anchor"],
+                          found=plain[m["index"]].get("found", False), hits=plain[m["index"]].get("hits", []),
+                          error=plain[m["index"]].get("error")) for m in mutations]
+    return dict(mode="recall", seed=seed, limit=limit, draws=draws, bases=[b.name for b in bases], classes=classes,
+                transforms=transforms, summary=summarise_recall(records, plain_records, skips, classes, transforms),
+                plain=plain_records, records=records, skips=skips,
+                total_seconds=round(time.perf_counter() - started, 1))
+
+
+def _tally(rs: list[dict]) -> dict:
+    return dict(n=len(rs), found=sum(r["found"] for r in rs),
+                lost=sum(r["plain_found"] and not r["found"] for r in rs),
+                gained=sum(r["found"] and not r["plain_found"] for r in rs),
+                touched=sum(r["touched"] for r in rs), errors=sum(bool(r["error"]) for r in rs))
+
+
+def summarise_recall(records, plain_records, skips, classes, transforms) -> dict:
+    out = {}
+    for cls in classes + ["ALL"]:
+        ps = [p for p in plain_records if cls in ("ALL", p["cls"])]
+        out[f"{cls}/plain"] = dict(n=len(ps), found=sum(p["found"] for p in ps))
+        for name in transforms + ["ALL"]:
+            rs = [r for r in records if cls in ("ALL", r["cls"]) and name in ("ALL", r["transform"])]
+            ss = [s for s in skips if cls in ("ALL", s["cls"]) and name in ("ALL", s["transform"])]
+            out[f"{cls}/{name}"] = dict(_tally(rs), no_site=sum(s["why"] == "no site" for s in ss),
+                                        unmapped=sum(s["why"] != "no site" for s in ss))
+    return out
+
+
+def print_recall(result: dict, verbose: bool = False) -> None:
+    summary, transforms = result["summary"], result["transforms"]
+    cols = ["plain"] + transforms + ["ALL"]
+    width = max(14, *(len(c) + 1 for c in result["classes"]))
+
+    def cell(key):
+        s = summary[key]
+        return f"{s['found']}/{s['n']}" if s["n"] else "-"
+
+    print("recall: found/n per defect class × transformation (plain = the same mutations untransformed)")
+    print(f"{'class':<{width}}" + "".join(f"{SHORT.get(c, c):>8}" for c in cols[:-1]) + f"{'ALL':>11}")
+    for cls in result["classes"] + ["ALL"]:
+        print(f"{cls:<{width}}" + "".join(f"{cell(f'{cls}/{c}'):>8}" for c in cols[:-1])
+              + f"{cell(f'{cls}/ALL'):>11}")
+    print("\nper transformation: pairs reviewed, found, lost (found plain, not after), gained, "
+          "anchor touched by an edit, skipped (no site / anchor not mappable), errors")
+    print(f"{'transformation':<18}{'pairs':>7}{'found':>7}{'recall':>8}{'lost':>6}{'gained':>8}{'touched':>9}"
+          f"{'no site':>9}{'unmapped':>10}{'errors':>8}")
+    for name in transforms + ["ALL"]:
+        s = summary[f"ALL/{name}"]
+        rate = f"{100 * s['found'] / s['n']:.0f}%" if s["n"] else "-"
+        print(f"{name:<18}{s['n']:>7}{s['found']:>7}{rate:>8}{s['lost']:>6}{s['gained']:>8}{s['touched']:>9}"
+              f"{s['no_site']:>9}{s['unmapped']:>10}{s['errors']:>8}")
+    p = summary["ALL/plain"]
+    print(f"bases: {len(result['bases'])}, mutations: {p['n']} (found plain {p['found']}), seed {result['seed']}, "
+          f"limit {result['limit']}, {result['draws']} draw(s) of the wrap widths, total {result['total_seconds']}s")
+    print("columns: " + ", ".join(f"{SHORT[t]}={t}" for t in transforms if t in SHORT))
+    if not verbose:
+        return
+    print("\nlost after the transformation (found in the plain text):")
+    for r in result["records"]:
+        if r["plain_found"] and not r["found"]:
+            label = f"{r['transform']}#{r['draw']}" if r["transform"] in RANDOM else r["transform"]
+            near = "; ".join(f"{f['rule']}[{f['category']}{'' if f['accepted'] else ', not accepted'}"
+                             f"{', in baseline' if f['in_baseline'] else ''}] {f['quote'][:30]!r}" for f in r["near"])
+            print(f"  lost  {r['base']} {label} {r['cls']}: {r['note']} | anchor {r['anchor']!r}"
+                  f"{' → ' + repr(r['mapped_anchor']) if r['anchor_changed'] else ''}"
+                  f" | plain hit {r['plain_hits'][:1]} | near: {near or 'nothing'}"
+                  + (f" | error {r['error']}" if r["error"] else ""))
+    gained = [r for r in result["records"] if r["found"] and not r["plain_found"]]
+    for r in gained:
+        print(f"  gained {r['base']} {r['transform']} {r['cls']}: {r['note']} | hits {r['hits'][:1]}")
+    unmapped = [s for s in result["skips"] if s["why"] != "no site"]
+    for s in unmapped:
+        print(f"  skipped {s['base']} {s['transform']} {s['cls']}: {s['why']}"
+              + (f" | anchor {s['anchor']!r}" if s.get("anchor") else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--transforms", default=",".join(TRANSFORMS), help="comma-separated transformations")
     ap.add_argument("--seed", type=int, default=1, help="seed of the wrap widths (default 1)")
-    ap.add_argument("--draws", type=int, default=3, help="variants per base of the random (wrap) transformations")
+    ap.add_argument("--draws", type=int, help="variants per base of the random (wrap) transformations "
+                    "(default 3; 1 with --recall)")
+    ap.add_argument("--recall", action="store_true",
+                    help="recall mode: transform mutate.py's mutated texts and check the defect is still found")
+    ap.add_argument("--classes", default=",".join(mutate.MUTATORS), help="defect classes of --recall")
+    ap.add_argument("--limit", type=int, default=1, help="mutations per class and base in --recall (default 1)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--bases", nargs="*", type=Path, help="clean reports (default: mutate.py's clean bases)")
     ap.add_argument("--json", type=Path, help="write every record and the summary as JSON")
@@ -617,9 +970,18 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"找不到文件：{', '.join(missing)}", file=sys.stderr)
         return 2
+    classes = [c for c in a.classes.split(",") if c]
+    unknown = [c for c in classes if c not in mutate.MUTATORS]
+    if a.recall and unknown:
+        print(f"未知的缺陷类别：{', '.join(unknown)}（可选：{', '.join(mutate.MUTATORS)}）", file=sys.stderr)
+        return 2
     bases = a.bases or default_bases()
-    result = run(bases, transforms, a.seed, a.workers, a.keep, max(1, a.draws))
-    print_table(result, a.verbose)
+    if a.recall:
+        result = run_recall(bases, classes, transforms, max(1, a.limit), a.seed, a.workers, max(1, a.draws or 1))
+        print_recall(result, a.verbose)
+    else:
+        result = run(bases, transforms, a.seed, a.workers, a.keep, max(1, a.draws or 3))
+        print_table(result, a.verbose)
     if a.json:
         a.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -162,6 +162,15 @@ def _indicator_table(ctx: RuleContext, element) -> None:
         return
     if _indicators_in_text(ctx.folded_text):
         return
+    from ..checks.scoretable import score_tables
+
+    if any(t.total is not None and "weight" in t.roles and "score" in t.roles
+           and sum(1 for i in t.leaves if i.names.get("level2") or i.names.get("level3")) >= 3
+           for t in score_tables(ctx.doc)):
+        # A scored form on the 决策/过程/产出/效益 framework (分值 | 评分标准 | 得分): each
+        # indicator is scored there; that it lists no target and actual columns is the
+        # framework's shape, not a missing table.
+        return
     ref = _REFERENCE.findall(ctx.folded_text)
     if ref:
         detail = (f"报告没有列出各项绩效指标的指标值、完成值和得分，只写“{ref[0]}”等，"
