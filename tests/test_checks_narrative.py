@@ -74,6 +74,8 @@ RATES_VALID = [
     "绩效自评项目共6个，其中评价等级为“优”项目6个，“良”项目0个，评优率为100%。",
 ]
 RATES_INVALID = [
+    # the sentence's own amount 10× off (119.72 written 11.97): the rate is still its own
+    ("全年预算123.47万元。项目全年执行11.97万元，预算执行率96.96%。", "9.69%", "error"),
     # the budget in the paragraph before, the actual and its rate in the next one
     ("全年预算350.00万元。\n截至年底，项目全年执行331.80万元，预算执行率99.21%。", "94.80%", "error"),
     ("年初预算安排91.92万元，决算数49.9万元，年度实际支出率达54.27%。", "54.29%", "warning"),

@@ -3,6 +3,7 @@ budget, and count rates such as 评优率 = items rated 优 ÷ all items."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..document import Document
 from ..figures import Figure, FigureIndex, Paragraph
@@ -111,7 +112,7 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
                 continue
             a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - float(pct)))
             recomputed = a.in_yuan / b.in_yuan * 100
-            if abs(float(recomputed) - float(pct)) > _BORROWED_GAP:
+            if abs(float(recomputed) - float(pct)) > _BORROWED_GAP and not _scale_slip(pct, recomputed):
                 continue
             _report(doc, para, m, a, b, recomputed, out)
             continue
@@ -146,13 +147,27 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
                 continue
             a, b = min(near, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - float(pct)))
             recomputed = a.in_yuan / b.in_yuan * 100
-            if abs(float(recomputed) - float(pct)) <= _BORROWED_GAP:
-                _report(doc, para, m, a, b, recomputed, out)
+            if abs(float(recomputed) - float(pct)) > _BORROWED_GAP:
+                slipped = next(((x, y) for x, y in near if _scale_slip(pct, x.in_yuan / y.in_yuan * 100)), None)
+                if slipped is None:
+                    continue
+                a, b = slipped
+                recomputed = a.in_yuan / b.in_yuan * 100
+            _report(doc, para, m, a, b, recomputed, out)
             continue
         # Year-start or adjusted budget: report against the pair nearest the stated rate.
         stated = float(pct)
         a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - stated))
         _report(doc, para, m, a, b, a.in_yuan / b.in_yuan * 100, out)
+
+
+def _scale_slip(pct: str, recomputed) -> bool:
+    """The stated rate is the recomputed one shifted by a power of ten (10×, 10⁴×): one of
+    the two amounts carries a slipped unit or decimal point, so the pair is the rate's."""
+    stated = Decimal(pct)
+    # A slipped amount is often also rounded (119.72 → 11.97): a relative tolerance.
+    return any(abs(stated - recomputed * factor) <= max(Decimal("0.1"), stated * Decimal("0.002"))
+               for factor in (10, 10000, Decimal("0.1"), Decimal("0.0001")))
 
 
 def _report(doc: Document, para: Paragraph, m: re.Match, a: Figure, b: Figure, recomputed, out: list[Finding]) -> None:
