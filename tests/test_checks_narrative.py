@@ -74,6 +74,8 @@ RATES_VALID = [
     "绩效自评项目共6个，其中评价等级为“优”项目6个，“良”项目0个，评优率为100%。",
 ]
 RATES_INVALID = [
+    # full-width digits and a thousands separator read like any other
+    ("全年预算１２３．４７万元，全年执行１１９．７２万元，预算执行率９０．９６％。", "96.96%", "error"),
     # the sentence's own amount 10× off (119.72 written 11.97): the rate is still its own
     ("全年预算123.47万元。项目全年执行11.97万元，预算执行率96.96%。", "9.69%", "error"),
     # the budget in the paragraph before, the actual and its rate in the next one

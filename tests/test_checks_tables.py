@@ -155,6 +155,8 @@ TEXT_CASES = {
     "wrong carry-over": ("年末结转和结余66.00万元。", ("inconsistency.text_vs_table", "年末结转和结余66.00万元")),
     "an item name inside a longer label is another figure": ("上年其他收入36.00万元。", None),
     "an item of another period": ("2022年其他收入36.00万元。", None),
+    "full-width digits": ("其中：财政拨款收入１２００．５０万元，其他收入３６．００万元。",
+                          ("inconsistency.text_vs_table", "其他收入３６．００万元")),
 }
 
 

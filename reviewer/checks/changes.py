@@ -15,7 +15,9 @@ from ..figures import AMOUNT_FACTORS, Figure, FigureIndex, Paragraph
 from ..models import Finding
 from .common import consistent, fmt, prepass_finding, severity_of
 
-COMPARE_RE = re.compile(r"(?:比|较|与|同)(?P<ref>[^,;。:]{0,16}?)(?:相比|同期)?,?(?:[^,;。\d]{0,4}?)(?P<dir>增加|减少|增长|下降|降低|上升|节约|增|减)")
+# A thousands separator inside the reference amount ("比上年的1,572.30万元增加") is no clause break.
+COMPARE_RE = re.compile(r"(?:比|较|与|同)(?P<ref>(?:[^,;。:]|(?<=\d),(?=\d{3}))"
+                        r"{0,18}?)(?:相比|同期)?,?(?:[^,;。\d]{0,4}?)(?P<dir>增加|减少|增长|下降|降低|上升|节约|增|减)")
 DIFF_RE = re.compile(r"相差(?P<num>\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元)")
 _PREVIOUS_WORDS = re.compile(r"上年|上一年|去年|上年度|上年末|同期")
 _YEAR = re.compile(r"(20\d\d)年")

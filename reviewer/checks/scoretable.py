@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -873,7 +874,7 @@ def check_repeated_cells(doc: Document, block: Block, skip: set[tuple[int, int]]
 
 _TEXT_TOTAL = re.compile(
     r"(?<!满)(总得分|自评得分|综合得分|综合评分|自评总分|最终得分|评价得分|绩效得分|自评分数|总分)"
-    r"\s*(?:为|是|：|:|达到|共计|合计)?\s*(\d+(?:\.\d+)?)\s*分"
+    r"\s*(?:为|是|：|:|达到|共计|合计)?\s*(\d+(?:[.．]\d+)?)\s*分"
 )
 _GRADE = re.compile(
     r"(?:等级|等次|评价|评定|评为|属于|档次|结果)\s*(?:为|是|：|:|属于)?\s*[“\"「『‘']?"
@@ -922,7 +923,8 @@ def text_total_mentions(doc: Document) -> list[TotalMention]:
         if "指标" in clause or part and not (project_report and part.group() == "项目"):
             continue
         end = _sentence_end(doc, m.end())
-        out.append(TotalMention(Decimal(m.group(2)), m.group(2), (m.start(), m.end()), end))
+        number = unicodedata.normalize("NFKC", m.group(2))  # "８８．５" → "88.5"
+        out.append(TotalMention(Decimal(number), number, (m.start(), m.end()), end))
     # "总分100分，得分97分": a full mark of 100 beside another score in one sentence is not a total.
     drop = set()
     for a in out:

@@ -12,6 +12,7 @@ finding.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,7 +26,7 @@ from ..textmatch import FoldedText, fold
 from .common import consistent, fmt, prepass_finding
 from .scope import scope_of, text_scope
 
-_AMOUNT = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元)")
+_AMOUNT = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:[.．]\d+)?|\d+(?:[.．]\d+)?)\s*(?P<unit>亿元|万元|千元|元)")
 # A line break inside a paragraph is a printed wrap ("政府性基金预算拨款\n收入350万元"), no
 # clause break: paragraphs are blocks of their own.
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:、！？!?“”\"（(）)]")
@@ -224,10 +225,11 @@ def check_text_against_tables(doc: Document) -> list[Finding]:
             best = [c for c in matches if len(c.name) == longest]
             if len({tuple(v.number for v in c.values()) for c in best}) != 1:
                 continue  # the label names figures that disagree: ambiguous, stay quiet
-            stated = Decimal(m.group("num").replace(",", ""))
+            num_text = unicodedata.normalize("NFKC", m.group("num")).replace(",", "")  # full-width digits
+            stated = Decimal(num_text)
             unit = m.group("unit")
             cand = best[0]
-            if any(_equal(m.group("num"), stated, unit, v, c.table.unit) for c in matches for v in c.values()):
+            if any(_equal(num_text, stated, unit, v, c.table.unit) for c in matches for v in c.values()):
                 continue
             name_start = len(label) - longest
             span_start = block.start + clause_start + (folded.span(name_start, name_start + 1)[0] if name_start < len(folded.folded) else 0)

@@ -18,9 +18,10 @@ from .common import consistent, fmt, prepass_finding
 
 _PER = "人次|人|户|辆|亩|次|家|所|个|名|套|间|平方米|公里|吨|头|只"
 # "300元/人", "300/人", "每人300元", "人均300元"; the unit may be missing (then 元 is assumed).
-_STANDARD = re.compile(rf"(?<![\d.,])(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)?/(?P<per>{_PER})(?![\d\u4e00-\u9fff]*/)")
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "2,400" or "2400"
+_STANDARD = re.compile(rf"(?<![\d.,])(?P<num>{_NUM})(?P<unit>万元|元)?/(?P<per>{_PER})(?![\d\u4e00-\u9fff]*/)")
 _EACH = re.compile(rf"(?:每|人均|户均)(?P<per>{_PER})?(?:[\u4e00-\u9fff]{{0,4}}?(?:为|约|达)?)?"
-                   rf"(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)")
+                   rf"(?P<num>{_NUM})(?P<unit>万元|元)")
 _BARE_PER = re.compile(rf"(?<![\d.,/:%])(?P<num>\d+(?:\.\d+)?)/(?P<per>{_PER})(?![\d])")
 _MONEY_LABEL = re.compile(r"资金|经费|预算|拨款|配套|支出|投入|投资|补助|补贴|金额|总额")
 _PER_TO_COUNT = {"人次": ("人次",), "人": ("人", "名"), "户": ("户",), "辆": ("辆",), "家": ("家",),
@@ -36,7 +37,7 @@ def _standards(para: Paragraph, with_match: bool = False) -> list:
         per = m.group("per")
         if not per:
             continue
-        value = Decimal(m.group("num")) * AMOUNT_FACTORS[m.group("unit") or "元"]
+        value = Decimal(m.group("num").replace(",", "")) * AMOUNT_FACTORS[m.group("unit") or "元"]
         out.append((value, per, m.group(), m) if with_match else (value, per, m.group()))
     return out
 
@@ -67,11 +68,11 @@ def check_standard_units(doc: Document, index: FigureIndex, out: list[Finding]) 
                 if amount.fstart >= m.start() and amount.fend <= m.end():
                     continue  # the standard itself
                 quotients = [amount.in_yuan / value for value, _ in counts]
-                if any(consistent(m.group("num"), q / AMOUNT_FACTORS[m.group("unit")]) for q in quotients):
+                if any(consistent(m.group("num").replace(",", ""), q / AMOUNT_FACTORS[m.group("unit")]) for q in quotients):
                     break  # the standard is the quotient as written
                 right = "元" if m.group("unit") == "万元" else "万元"
                 hit = next((text for (_, text), q in zip(counts, quotients)
-                            if consistent(m.group("num"), q / AMOUNT_FACTORS[right])), None)
+                            if consistent(m.group("num").replace(",", ""), q / AMOUNT_FACTORS[right])), None)
                 if hit is None:
                     continue
                 start, end = para.span(m.start("num"), m.end("unit"))
