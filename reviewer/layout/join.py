@@ -172,6 +172,16 @@ def runs_on_by_geometry(line: Line, nxt: Line, geo: Geometry) -> bool:
     return True
 
 
+# Chinese typesetting never opens a line with these: a line that does is the rest of the
+# line before, whatever its width.
+_CLOSING_MARK = re.compile(r"^[，。；：、）》」』”！？,;:)]")
+
+
+def _continues_clause(prev: Line, line: Line) -> bool:
+    return (bool(_CLOSING_MARK.match(line.text)) and not line.blanks_before
+            and not fold(prev.text).endswith(TERMINAL) and not HEADING_RE.match(prev.text))
+
+
 def join_runs(lines: list[Line], stops: set[int], width: "Wrap", geo: Geometry | None) -> list[list[Line]]:
     """Group consecutive lines into paragraphs. `stops` holds indexes of lines that may
     never be run on to (a table or dropped chrome came between)."""
@@ -180,7 +190,9 @@ def join_runs(lines: list[Line], stops: set[int], width: "Wrap", geo: Geometry |
     for i, line in enumerate(lines):
         if groups and i not in stops:
             prev = groups[-1][-1]
-            if prev.box and line.box and geo is not None:
+            if _continues_clause(prev, line):
+                joined = True
+            elif prev.box and line.box and geo is not None:
                 joined = runs_on_by_geometry(prev, line, geo) or runs_on_by_width(prev, line, width)
             else:
                 joined = runs_on_by_width(prev, line, width, indents)
