@@ -240,7 +240,9 @@ def test_level1_weights_from_the_report_note(note, flagged):
     ("经综合评价，自评得分95分，评价等级为“优”。", ["score.total"]),
     ("总分100分，自评得分96分。", []),                       # 100 is the full mark here
     ("满分为100分。", []),
-    ("其中产出指标自评得分28分，效益指标自评得分40分。", []),   # first-level scores, not the total
+    # first-level scores, not the total (here both disagree with the form's groups: 50, 36)
+    ("其中产出指标自评得分28分，效益指标自评得分40分。", ["score.level1_text", "score.level1_text"]),
+    ("其中产出指标自评得分50分，效益指标自评得分36分。", []),
 ])
 def test_text_total_against_the_table(sentence, rules):
     assert rules_of(check_score_tables(table_doc(good_rows(), after=[sentence]))) == rules
@@ -532,3 +534,22 @@ def _two_project_doc(sentence: str):
 def test_each_project_score_against_its_own_form(sentence, flagged):
     found = [f.quote for f in check_score_tables(_two_project_doc(sentence)) if f.rule == "score.project_total"]
     assert found == flagged
+
+
+LEVEL1_ROWS = [HEADER,
+               ["产出指标", "数量指标", "培训人次", "≥500人次", "520人次", "30", "30"],
+               ["", "质量指标", "培训合格率", "≥90%", "95%", "20", "18"],
+               ["效益指标", "社会效益指标", "就业率", "≥60%", "65%", "40", "40"],
+               ["满意度指标", "服务对象满意度", "学员满意度", "≥90%", "93%", "10", "10"],
+               ["总分", "", "", "", "", "100", "98"]]
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("其中产出指标得分48分，效益指标得分40分，满意度指标得分10分。", []),
+    ("其中产出指标满分50分，得49分；效益指标得40分。", ["产出指标满分50分，得49分"]),
+    # a first-level name no group of the form carries is not judged
+    ("其中决策指标得分15分。", []),
+])
+def test_first_level_scores_stated_in_the_text(sentence, flagged):
+    doc = table_doc(LEVEL1_ROWS, after=(sentence,))
+    assert [f.quote for f in check_score_tables(doc) if f.rule == "score.level1_text"] == flagged

@@ -1064,6 +1064,64 @@ def _check_project_totals(doc: Document, tables: list[ScoreTable]) -> list[Findi
     return out
 
 
+_LEVEL2_NAME = re.compile(r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)")
+# "效益指标得分28.7分", "效益指标满分30分，得28.7分", "效益指标满分30分，自评得27.7分".
+_LEVEL1_SCORE = re.compile(r"(?P<name>决策|过程|投入|产出|效益|满意度|服务对象满意度)(?:指标)?"
+                           r"(?:(?:满分|分值)\d+(?:\.\d+)?分,?)?(?:自评)?得(?:分)?(?:为|是|:)?"
+                           r"(?P<num>\d+(?:\.\d+)?)分")
+
+
+def _check_level1_text(doc: Document, tables: list[ScoreTable]) -> list[Finding]:
+    """A first-level score the text states ("效益指标得分28.7分") against the sum of that
+    first-level group's rows, in the one score table that has the group whole (every row
+    scored). Several tables with the group, or none, leave it unjudged."""
+    out: list[Finding] = []
+    groups: dict[str, list[tuple[ScoreTable, list[Indicator], Decimal]]] = {}
+    for table in tables:
+        by_level1 = _group_by_level1(table.leaves)
+        if any(_LEVEL2_NAME.match(key) for key in by_level1):
+            continue  # second-level names read as first-level ones: the columns are shifted
+        # A group's score: its 小计 row, else the sum of its rows in a table read whole
+        # (its rows add up to its own total row).
+        subtotal_of = {id(c): sub for sub in table.subtotals for c in sub.children}
+        total = cell_number(table.total.score) if table.total is not None else None
+        scores = _leaf_sums(table.leaves, "score")
+        whole = total is not None and scores is not None and consistent(table.total.score.text, scores)
+        for key, members in by_level1.items():
+            sub = subtotal_of.get(id(members[0]))
+            own = _leaf_sums(members, "score")
+            # A 小计 that agrees with its rows vouches for the group (a wrong 小计 is
+            # score.subtotal's finding, and the rows then say what the group scored).
+            if sub is not None and own is not None and all(subtotal_of.get(id(i)) is sub for i in members) \
+                    and cell_number(sub.score) is not None and consistent(sub.score.text, own):
+                groups.setdefault(key, []).append((table, members, own))
+            elif whole and own is not None:
+                groups.setdefault(key, []).append((table, members, own))
+    if not groups:
+        return out
+    # On each paragraph's folded text: a printed line break may fall anywhere in the phrase.
+    matches = []
+    for block in doc.paragraphs:
+        ft = block.folded
+        for m in _LEVEL1_SCORE.finditer(ft.folded):
+            a, b = ft.span(m.start(), m.end())
+            matches.append((m, (block.start + a, block.start + b)))
+    for m, span in matches:
+        name = m.group("name")
+        found = [(t, g, v) for key, tg in groups.items() for t, g, v in tg if key == name or key.endswith(name)]
+        if len(found) != 1:
+            continue
+        _, members, summed = found[0]
+        if consistent(m.group("num"), summed):
+            continue
+        out.append(_finding(
+            doc, rule="score.level1_text", severity=severity_of(m.group("num"), summed), title="文中一级指标得分与自评表不符",
+            detail=f"文中{name}指标得分为{m.group('num')}分，自评表中{name}类指标得分为{_plain(summed)}分。",
+            span=span, stated=f"{m.group('num')}分", expected=f"{_plain(summed)}分",
+            suggestion="核对文中一级指标得分与自评表，保持一致。"))
+    return out
+
+
 _PROJECT_SCORE = re.compile(r"(?P<name>[^,，。;；:：]{4,40}?)(?:自评)?(?:总)?得分(?:为)?(?P<num>\d+(?:\.\d+)?)分")
 
 
@@ -1091,5 +1149,6 @@ def check_score_tables(doc: Document) -> list[Finding]:
     mentions = text_total_mentions(doc)
     findings.extend(_check_text_totals(doc, tables, mentions))
     findings.extend(_check_project_totals(doc, tables))
+    findings.extend(_check_level1_text(doc, tables))
     findings.extend(_check_grades(doc, mentions))
     return findings
