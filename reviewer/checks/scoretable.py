@@ -282,13 +282,17 @@ def build_score_table(block: Block, fmt: str = "docx") -> ScoreTable | None:
         # project form: budget execution rows, then indicator rows), or repeat its header.
         header = header_roles_of(row)
         if header is not None:
+            # The same header again (repeated after a page break) goes on with the rows
+            # above: the first-level name carried down stays.
+            repeat = table is not None and header == roles
             roles, width = header, len(row)
             col_role = {col: role for role, col in roles.items()}
             if table is None:
                 table = ScoreTable(block, dict(roles), live[0].row if live else 0)
             else:
                 table.roles.update(roles)
-            names, carried_cells, level1_cell = {}, {}, None
+            if not repeat:
+                names, carried_cells, level1_cell = {}, {}, None
             previous_spans = row_spans
             continue
         if table is None or not live or _is_header_repeat(row):
@@ -1081,6 +1085,8 @@ def _check_level1_text(doc: Document, tables: list[ScoreTable]) -> list[Finding]
         by_level1 = _group_by_level1(table.leaves)
         if any(_LEVEL2_NAME.match(key) for key in by_level1):
             continue  # second-level names read as first-level ones: the columns are shifted
+        if sum(len(g) for g in by_level1.values()) != len(table.leaves):
+            continue  # rows whose first level was not read: a group may be short of them
         # A group's score: its 小计 row, else the sum of its rows in a table read whole
         # (its rows add up to its own total row).
         subtotal_of = {id(c): sub for sub in table.subtotals for c in sub.children}
