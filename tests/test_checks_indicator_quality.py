@@ -92,3 +92,19 @@ def test_no_reason_column_no_unmet_finding(tmp_path):
     header = HEADER[:-1]
     rows = [["产出指标", "数量指标", "培训人次", "≥500人次", "450人次", "10", "9"]]
     assert [f for f in review_rows(tmp_path, rows, header) if f.rule == "indicator.unmet_no_reason"] == []
+
+
+COMPLETION_HEADER = ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "完成率", "分值", "得分"]
+
+
+@pytest.mark.parametrize("target, actual, rate, flagged", [
+    ("≥45类", "42类", "93.33%", False),
+    ("≥45类", "42类", "98.33%", True),
+    ("≥100人", "120人", "100%", False),    # capped at 100% by the form's rule
+    ("≥100人", "120人", "120%", False),
+    ("≤3天", "2天", "150%", False),        # a lower-is-better target: definitions differ
+])
+def test_completion_rate_column(tmp_path, target, actual, rate, flagged):
+    row = ["产出指标", "数量指标", "储备品类", target, actual, rate, "10", "10"]
+    found = [f.rule for f in review_rows(tmp_path, [row], header=COMPLETION_HEADER) if f.rule == "ratio.completion_rate"]
+    assert found == (["ratio.completion_rate"] if flagged else [])

@@ -100,9 +100,33 @@ def _check_unit_slip(doc: Document, ind: Indicator, cfg: dict, out: list[Finding
             return
 
 
+def _check_completion(doc: Document, ind: Indicator, out: list[Finding]) -> None:
+    """A 完成率 column: 实际完成值 ÷ 指标值 for a quantitative row of one unit (a rate capped
+    at 100% for an over-completed target is the form's rule, not a slip)."""
+    cell = ind.cells.get("completion")
+    ratio, target, actual = _ratio(ind.text("target"), ind.text("actual"))
+    if cell is None or ratio is None or target is None or target.direction == "lower":
+        return
+    stated = parse_quantity(ind.text("completion"))
+    if stated is None or stated.unit != "%":
+        return
+    computed = ratio * 100
+    shown = fold(cell.text).rstrip("%")
+    if consistent(shown, computed) or (stated.value == HUNDRED and computed >= HUNDRED):
+        return
+    out.append(_finding(
+        doc, ind, "completion", rule="ratio.completion_rate", severity=severity_of(shown, computed), category="ratio",
+        title="完成率与重算不符",
+        detail=f"“{ind.name or '该指标'}”实际完成值{ind.text('actual')} ÷ 指标值{ind.text('target')} = {fmt(computed, 2)}%，"
+               f"表中完成率为{ind.text('completion')}。",
+        stated=ind.text("completion"), expected=f"{fmt(computed, 2)}%",
+        suggestion="按实际完成值 ÷ 指标值重新计算完成率。"))
+
+
 def _check_row(doc: Document, table: ScoreTable, ind: Indicator, cfg: dict, out: list[Finding]) -> None:
     name = ind.name or "该指标"
     _check_unit_slip(doc, ind, cfg, out)
+    _check_completion(doc, ind, out)
     empty_words = set(cfg.get("empty_reason_words", []))
     target_text, actual_text = ind.text("target"), ind.text("actual")
     ratio, target, actual = _ratio(target_text, actual_text)

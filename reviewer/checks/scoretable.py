@@ -59,6 +59,8 @@ def column_role(text: str) -> str | None:
         return "reason"
     if _NOT_A_VALUE.search(f):
         return None
+    if f.endswith("完成率") or f in ("完成比例", "完成程度", "完成百分比"):
+        return "completion"  # 实际完成值 ÷ 指标值, per indicator
     if "执行率" in f:
         return "rate"
     if "一级指标" in f:
