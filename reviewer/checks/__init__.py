@@ -27,6 +27,7 @@ def run_prepass(doc: Document) -> list[Finding]:
     from .sums import check_sums
     from .tables import check_tables
     from .text_vs_tables import check_text_against_tables
+    from .project_list import check_project_lists
 
     index = FigureIndex.of(doc)
     checks = [
@@ -43,6 +44,7 @@ def run_prepass(doc: Document) -> list[Finding]:
         ("mentions", lambda: check_mentions(doc, index, detect_year(doc))),
         ("tables", lambda: check_tables(doc)),
         ("text_vs_tables", lambda: check_text_against_tables(doc)),
+        ("project_lists", lambda: check_project_lists(doc)),
     ]
     try:
         from .scoretable import check_score_tables
