@@ -20,7 +20,6 @@ With --defects each also gets *_defect.docx/pdf carrying three known defects
 (listed in OUT_DIR/defects.json as {"kind", "where"})."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from decimal import Decimal as D
@@ -507,20 +506,9 @@ def project_textvalues(out_dir, defects, pdf):
 
 
 def main(argv):
-    args = [a for a in argv if not a.startswith("--")]
-    out_dir = args[0] if args else "/tmp/framework_bases"
-    defects = "--defects" in argv
-    pdf = "--no-pdf" not in argv
-    os.makedirs(out_dir, exist_ok=True)
-    notes = {}
-    notes.update(dept_decision(out_dir, defects, pdf))
-    notes.update(project_province(out_dir, defects, pdf))
-    notes.update(dept_projects(out_dir, defects, pdf))
-    notes.update(project_textvalues(out_dir, defects, pdf))
-    if defects:
-        with open(os.path.join(out_dir, "defects.json"), "w", encoding="utf-8") as f:
-            json.dump(notes, f, ensure_ascii=False, indent=1)
-    print(out_dir)
+    from make_layout_bases import run_generators
+
+    run_generators(argv, "/tmp/framework_bases", [dept_decision, project_province, dept_projects, project_textvalues])
 
 
 if __name__ == "__main__":

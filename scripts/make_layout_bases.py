@@ -719,21 +719,31 @@ def final_accounts(out_dir, defects, pdf):
     return {"4_final_accounts_defect": notes} if defects else {}
 
 
-def main(argv):
+def run_generators(argv, default_dir: str, builders) -> None:
+    """The command line every generator shares: `[OUT_DIR] [--defects] [--no-pdf]`. Each
+    builder is called as builder(out_dir, defects, pdf) and returns the defects it
+    injected ({stem: [{"kind", "where"}]}), written to OUT_DIR/defects.json."""
     args = [a for a in argv if not a.startswith("--")]
-    out_dir = args[0] if args else "/tmp/layout_bases"
+    out_dir = args[0] if args else default_dir
     defects = "--defects" in argv
     pdf = "--no-pdf" not in argv
     os.makedirs(out_dir, exist_ok=True)
     notes = {}
-    notes.update(project_table(out_dir, defects, pdf))
-    notes.update(department(out_dir, defects, pdf, lines=False))
-    notes.update(department(out_dir, defects, pdf, lines=True))
-    notes.update(final_accounts(out_dir, defects, pdf))
+    for builder in builders:
+        notes.update(builder(out_dir, defects, pdf) or {})
     if defects:
         with open(os.path.join(out_dir, "defects.json"), "w", encoding="utf-8") as f:
             json.dump(notes, f, ensure_ascii=False, indent=1)
     print(out_dir)
+
+
+def main(argv):
+    run_generators(argv, "/tmp/layout_bases", [
+        project_table,
+        lambda out, defects, pdf: department(out, defects, pdf, lines=False),
+        lambda out, defects, pdf: department(out, defects, pdf, lines=True),
+        final_accounts,
+    ])
 
 
 if __name__ == "__main__":

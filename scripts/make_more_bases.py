@@ -19,7 +19,6 @@ With --defects, 1/3/4/5 also get *_defect.docx/pdf carrying three known defects 
 (listed in OUT_DIR/defects.json as {"kind", "where"})."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from decimal import ROUND_HALF_UP, Decimal as D
@@ -680,22 +679,16 @@ def dept_two_projects(out_dir, defects, pdf):
 
 
 def main(argv):
-    args = [a for a in argv if not a.startswith("--")]
-    out_dir = args[0] if args else "/tmp/more_bases"
-    defects = "--defects" in argv
-    pdf = "--no-pdf" not in argv
-    os.makedirs(out_dir, exist_ok=True)
-    notes = {}
-    notes.update(budget(out_dir, defects, pdf))
-    template(out_dir, pdf)
-    notes.update(project_yuan(out_dir, defects, pdf))
-    notes.update(dept_borderless(out_dir, defects, pdf, "plain"))
-    notes.update(dept_borderless(out_dir, defects, pdf, "tabs"))
-    notes.update(dept_two_projects(out_dir, defects, pdf))
-    if defects:
-        with open(os.path.join(out_dir, "defects.json"), "w", encoding="utf-8") as f:
-            json.dump(notes, f, ensure_ascii=False, indent=1)
-    print(out_dir)
+    from make_layout_bases import run_generators
+
+    run_generators(argv, "/tmp/more_bases", [
+        budget,
+        lambda out, defects, pdf: template(out, pdf),
+        project_yuan,
+        lambda out, defects, pdf: dept_borderless(out, defects, pdf, "plain"),
+        lambda out, defects, pdf: dept_borderless(out, defects, pdf, "tabs"),
+        dept_two_projects,
+    ])
 
 
 if __name__ == "__main__":

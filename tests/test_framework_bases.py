@@ -8,20 +8,13 @@ are reported (KNOWN_MISSES lists any gap left)."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from reviewer.options import ReviewOptions
-from reviewer.pipeline import review_file
+from .helpers import BASE_FORMATS, generate_bases, offline_review
 
-from .conftest import ROOT
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-FORMATS = ["docx"] + (["pdf"] if SOFFICE else [])
+FORMATS = BASE_FORMATS
 # What each clean file really lacks: the provincial outline has no 结果应用 part, and the
 # key-projects report has no indicator table nor an account of how targets were met.
 TRUE_FINDINGS = {
@@ -47,16 +40,11 @@ KNOWN_MISSES: set = set()
 
 @pytest.fixture(scope="module")
 def bases(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("framework_bases")
-    args = [sys.executable, str(ROOT / "scripts" / "make_framework_bases.py"), str(out), "--defects"]
-    if not SOFFICE:
-        args.append("--no-pdf")
-    subprocess.run(args, check=True, capture_output=True, timeout=300)
-    return out
+    return generate_bases(tmp_path_factory.mktemp("bases"), "make_framework_bases.py")
 
 
 def _rules(path: Path, levels=("error", "warning")) -> set[str]:
-    review, _ = review_file(path, ReviewOptions(llm="off"))
+    review = offline_review(path)
     return {f.rule for f in review.findings if f.severity in levels}
 
 

@@ -8,20 +8,13 @@ injected defects, in DOCX and in PDF alike."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from reviewer.options import ReviewOptions
-from reviewer.pipeline import review_file
+from .helpers import BASE_FORMATS, generate_bases, offline_review
 
-from .conftest import ROOT
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-FORMATS = ["docx"] + (["pdf"] if SOFFICE else [])
+FORMATS = BASE_FORMATS
 STEMS = ["1_project_table", "2_department", "3_department_lines", "4_final_accounts"]
 # The rule each kind of injected defect must be reported by.
 EXPECTED_RULES = {
@@ -39,23 +32,13 @@ EXPECTED_RULES = {
 
 @pytest.fixture(scope="module")
 def bases(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("layout_bases")
-    args = [sys.executable, str(ROOT / "scripts" / "make_layout_bases.py"), str(out), "--defects"]
-    if not SOFFICE:
-        args.append("--no-pdf")
-    subprocess.run(args, check=True, capture_output=True, timeout=300)
-    return out
-
-
-def _findings(path: Path):
-    review, _ = review_file(path, ReviewOptions(llm="off"))
-    return review
+    return generate_bases(tmp_path_factory.mktemp("bases"), "make_layout_bases.py")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("stem", STEMS)
 def test_clean_layouts_give_no_error_or_warning(bases, stem, fmt):
-    review = _findings(bases / f"{stem}.{fmt}")
+    review = offline_review(bases / f"{stem}.{fmt}")
     shown = [(f.rule, f.quote[:30]) for f in review.findings if f.severity in ("error", "warning")]
     assert shown == []
     assert review.document.kind in ("project", "department_overall", "final_accounts")
@@ -65,6 +48,6 @@ def test_clean_layouts_give_no_error_or_warning(bases, stem, fmt):
 @pytest.mark.parametrize("stem", STEMS)
 def test_injected_defects_are_each_reported(bases, stem, fmt):
     injected = json.loads((bases / "defects.json").read_text(encoding="utf-8"))[f"{stem}_defect"]
-    rules = {f.rule for f in _findings(bases / f"{stem}_defect.{fmt}").findings}
+    rules = {f.rule for f in offline_review(bases / f"{stem}_defect.{fmt}").findings}
     missed = [d["where"] for d in injected if not EXPECTED_RULES[d["kind"]] & rules]
     assert missed == []

@@ -8,20 +8,13 @@ finding; each injected defect is reported, except the gaps listed in KNOWN_MISSE
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from reviewer.options import ReviewOptions
-from reviewer.pipeline import review_file
+from .helpers import BASE_FORMATS, generate_bases, offline_review
 
-from .conftest import ROOT
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-FORMATS = ["docx"] + (["pdf"] if SOFFICE else [])
+FORMATS = BASE_FORMATS
 CLEAN = ["1_budget", "3_project_yuan", "4_dept_borderless", "4_dept_tabs", "5_dept_two_projects"]
 EXPECTED_RULES = {
     "child_sum": {"arithmetic.table_parent", "arithmetic.funds_total", "arithmetic.table_total"},
@@ -46,17 +39,7 @@ KNOWN_FALSE = {("3_project_yuan", "pdf")}
 
 @pytest.fixture(scope="module")
 def bases(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("more_bases")
-    args = [sys.executable, str(ROOT / "scripts" / "make_more_bases.py"), str(out), "--defects"]
-    if not SOFFICE:
-        args.append("--no-pdf")
-    subprocess.run(args, check=True, capture_output=True, timeout=300)
-    return out
-
-
-def _review(path: Path):
-    review, _ = review_file(path, ReviewOptions(llm="off"))
-    return review
+    return generate_bases(tmp_path_factory.mktemp("bases"), "make_more_bases.py")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -64,13 +47,13 @@ def _review(path: Path):
 def test_clean_files_give_no_error_or_warning(bases, stem, fmt):
     if (stem, fmt) in KNOWN_FALSE:
         pytest.xfail("a merged header row cut by a PDF page break is not rejoined: 总分 reads short")
-    review = _review(bases / f"{stem}.{fmt}")
+    review = offline_review(bases / f"{stem}.{fmt}")
     assert [(f.rule, f.quote[:30]) for f in review.findings if f.severity in ("error", "warning")] == []
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_unfilled_template_is_recognised_and_gets_no_figure_finding(bases, fmt):
-    review = _review(bases / f"2_template.{fmt}")
+    review = offline_review(bases / f"2_template.{fmt}")
     assert review.document.kind == "template"
     assert {f.rule for f in review.findings} >= {"boilerplate.placeholder", "boilerplate.blank_figure"}
     assert [f.rule for f in review.findings if f.source == "prepass"] == []
@@ -80,7 +63,7 @@ def test_the_unfilled_template_is_recognised_and_gets_no_figure_finding(bases, f
 @pytest.mark.parametrize("stem", [s + "_defect" for s in CLEAN])
 def test_injected_defects_are_reported(bases, stem, fmt):
     injected = json.loads((bases / "defects.json").read_text(encoding="utf-8"))[stem]
-    rules = {f.rule for f in _review(bases / f"{stem}.{fmt}").findings}
+    rules = {f.rule for f in offline_review(bases / f"{stem}.{fmt}").findings}
     found = {d["kind"]: bool(EXPECTED_RULES[d["kind"]] & rules) for d in injected}
     expected = {kind: (stem, fmt, kind) not in KNOWN_MISSES for kind in found}
     assert found == expected
