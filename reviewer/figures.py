@@ -134,6 +134,14 @@ class Paragraph:
         start = marks[k - 1] + 1 if k else 0
         return start, (marks[k] + 1 if k < len(marks) else len(self.text))
 
+    def list_head(self, fpos: int) -> str:
+        """What the sentence states before the 其中 that lists the figure at `fpos` as a
+        part ("调整预算为3218.60万元，" in "…，其中基本支出1204.35万元"); "" when the figure is
+        no listed part."""
+        s, _ = self.sentence_bounds(fpos)
+        cut = self.text.rfind("其中", s, fpos)
+        return self.text[s:cut] if cut > s else ""
+
     def clause_start(self, fpos: int) -> int:
         return _clause_start(self._clause_marks, fpos)
 

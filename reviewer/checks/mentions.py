@@ -50,10 +50,7 @@ def _quantity(f: Figure, report_year: int | None) -> str | None:
 def _breaks_down_other(para: Paragraph, f: Figure) -> bool:
     """A part listed after 其中 under a budget or an earlier year's amount ("调整预算为
     3218.60万元，其中基本支出1204.35万元") is a part of that, not this year's figure."""
-    s, _ = para.sentence_bounds(f.fstart)
-    head = para.text[s:f.fstart]
-    cut = head.rfind("其中")
-    return cut > 0 and bool(_OTHER_PERIOD.search(head[:cut]))
+    return bool(_OTHER_PERIOD.search(para.list_head(f.fstart)))
 
 
 def _same_year(text: str, report_year: int | None) -> bool:

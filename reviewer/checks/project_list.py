@@ -16,11 +16,9 @@ from ..tables import build_tables
 from ..tables.model import Table
 from ..textmatch import fold
 from .common import consistent, fmt, prepass_finding, severity_of
-from .scoretable import grade_for
+from .scoretable import GRADE_NORMAL, grade_for
 
 _GRADES = ("优", "良", "中", "差")
-_GRADE_CELL = re.compile(r"^(优秀|优|良好|良|中等|中|合格|差|较差|不合格)$")
-_GRADE_OF = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
 _AVERAGE = re.compile(r"平均(?:自评)?得分(?:为|是)?(?P<num>\d+(?:\.\d+)?)分")
 _COUNT = re.compile(r"(?P<grade>优|良|中|差)(?:秀|好|等)?(?:等级)?(?:的)?(?:项目)?(?P<n>\d+)个")
 
@@ -44,9 +42,9 @@ def _rows(t: Table, score_col: int, grade_col: int):
         value, cell = row.value(score_col), row.cells[grade_col] if grade_col < len(row.cells) else None
         if value is None or value.number is None or cell is None:
             continue
-        g = _GRADE_CELL.match(fold(cell.text))
-        if g:
-            yield row, value, cell, _GRADE_OF.get(g.group(1), g.group(1))
+        grade = GRADE_NORMAL.get(fold(cell.text))
+        if grade:
+            yield row, value, cell, grade
 
 
 def check_project_lists(doc: Document) -> list[Finding]:

@@ -58,11 +58,7 @@ def _budgets_and_actuals(amounts: list[Figure], para: Paragraph | None = None) -
     for f in amounts:
         side = _side(f.label)
         if para is not None and _OF_WHICH.search(f.label):
-            s, _ = para.sentence_bounds(f.fstart)
-            head = para.text[s:f.fstart]
-            cut = head.rfind("其中")
-            head_side = _side(head[:cut]) if cut > 0 else None
-            side = head_side or side
+            side = _side(para.list_head(f.fstart)) or side
         if side == "budget":
             budgets.append(f)
         elif side == "actual":
@@ -105,24 +101,14 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
                 actuals, borrowed = more_actuals, True
         if not budgets or not actuals:
             continue
-        if borrowed:
-            pct = m.group("pct")
-            pairs = [(a, b) for a in actuals[-6:] for b in budgets[-6:] if b.in_yuan]
-            if not pairs or any(consistent(pct, a.in_yuan / b.in_yuan * 100) for a, b in pairs):
-                continue
-            a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - float(pct)))
-            recomputed = a.in_yuan / b.in_yuan * 100
-            if abs(float(recomputed) - float(pct)) > _BORROWED_GAP and not _scale_slip(pct, recomputed):
-                continue
-            _report(doc, para, m, a, b, recomputed, out)
-            continue
         pct = m.group("pct")
         # The nearest few of each: a rate is stated close to its figures, and a long
         # paragraph must not make this quadratic.
         pairs = [(a, b) for a in actuals[-6:] for b in budgets[-6:] if b.in_yuan]
-        if not pairs:
+        if not pairs or any(consistent(pct, _rate(a, b)) for a, b in pairs):
             continue
-        if any(consistent(pct, a.in_yuan / b.in_yuan * 100) for a, b in pairs):
+        if borrowed:
+            _report_if_slip(doc, para, m, pairs, out)
             continue
         # The rate's own sentence may take another denominator (申领, 应付 …): any two of
         # its amounts that give the stated rate explain it, and when it states two or more
@@ -130,7 +116,7 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
         s, _ = para.sentence_bounds(m.start())
         own = [f for f in amounts if f.fstart >= s][-6:]
         own_pairs = [(x, y) for x in own for y in own if x is not y and y.in_yuan and x.in_yuan <= y.in_yuan]
-        if any(consistent(pct, x.in_yuan / y.in_yuan * 100) for x, y in own_pairs):
+        if any(consistent(pct, _rate(x, y)) for x, y in own_pairs):
             continue
         own_budget_pairs = [(a, b) for a, b in pairs if a.fstart >= s and b.fstart >= s]
         own_actuals = [a for a in actuals if a.fstart >= s]
@@ -142,23 +128,36 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
             # The sentence's own amount ("其中县级配套资金到位104.50万元，到位率87.08%") over a
             # budget stated before: its own base may be left unstated, so only a near miss
             # is taken for a slip.
-            near = [(a, b) for a, b in pairs if a in own_actuals]
-            if not near:
-                continue
-            a, b = min(near, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - float(pct)))
-            recomputed = a.in_yuan / b.in_yuan * 100
-            if abs(float(recomputed) - float(pct)) > _BORROWED_GAP:
-                slipped = next(((x, y) for x, y in near if _scale_slip(pct, x.in_yuan / y.in_yuan * 100)), None)
-                if slipped is None:
-                    continue
-                a, b = slipped
-                recomputed = a.in_yuan / b.in_yuan * 100
-            _report(doc, para, m, a, b, recomputed, out)
+            _report_if_slip(doc, para, m, [(a, b) for a, b in pairs if a in own_actuals], out)
             continue
         # Year-start or adjusted budget: report against the pair nearest the stated rate.
-        stated = float(pct)
-        a, b = min(pairs, key=lambda ab: abs(float(ab[0].in_yuan / ab[1].in_yuan * 100) - stated))
-        _report(doc, para, m, a, b, a.in_yuan / b.in_yuan * 100, out)
+        a, b = _nearest(pairs, pct)
+        _report(doc, para, m, a, b, _rate(a, b), out)
+
+
+def _rate(a: Figure, b: Figure):
+    return a.in_yuan / b.in_yuan * 100
+
+
+def _nearest(pairs, pct: str):
+    return min(pairs, key=lambda ab: abs(float(_rate(*ab)) - float(pct)))
+
+
+def _report_if_slip(doc: Document, para: Paragraph, m: re.Match, pairs, out: list[Finding]) -> None:
+    """Pairs whose base the report may leave unstated (borrowed from the paragraph before,
+    or under a part's own amount): the nearest within _BORROWED_GAP points is a slip, and
+    so is any pair the stated rate matches after a power-of-ten shift; anything else is
+    taken for another base and left alone."""
+    if not pairs:
+        return
+    pct = m.group("pct")
+    a, b = _nearest(pairs, pct)
+    if abs(float(_rate(a, b)) - float(pct)) > _BORROWED_GAP:
+        slipped = next(((x, y) for x, y in pairs if _scale_slip(pct, _rate(x, y))), None)
+        if slipped is None:
+            return
+        a, b = slipped
+    _report(doc, para, m, a, b, _rate(a, b), out)
 
 
 def _scale_slip(pct: str, recomputed) -> bool:

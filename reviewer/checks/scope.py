@@ -8,6 +8,7 @@ The scope words, most specific first, are data (rubrics/thresholds.yaml `fund_sc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..document import Document
 from ..textmatch import fold
@@ -17,7 +18,9 @@ _SIBLINGS = re.compile(r"其中|包括|分别为|分别是|主要有")
 _DEFAULT = ("政府性基金", "国有资本经营", "一般公共预算", "财政拨款")
 
 
+@lru_cache(maxsize=1)
 def scope_words() -> tuple[str, ...]:
+    # Read once: every narrative amount and table caption asks for it.
     from .indicator_quality import thresholds
 
     return tuple(thresholds().get("fund_scopes", _DEFAULT))

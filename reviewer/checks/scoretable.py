@@ -785,11 +785,6 @@ def _check_total_row(doc: Document, table: ScoreTable, funds: ScoreTable | None 
     return out
 
 
-def adjacent_row(table: ScoreTable, ind: Indicator) -> Indicator:
-    at = table.indicators.index(ind)
-    return table.indicators[at - 1]
-
-
 def _check_duplicates(doc: Document, table: ScoreTable) -> tuple[list[Finding], set[tuple[int, int]]]:
     out: list[Finding] = []
     flagged: set[tuple[int, int]] = set()
@@ -804,9 +799,10 @@ def _check_duplicates(doc: Document, table: ScoreTable) -> tuple[list[Finding], 
         # unless the rows are neighbours: a row copied and never edited.
         key = (level1_key(ind.level1), name)
         adjacent = previous is not None and previous[0] == name and previous[1].parent == ind.parent
+        previous_ind = previous[1] if previous is not None else None
         previous = (name, ind)
         if key in seen or adjacent:
-            first = seen.get(key) or adjacent_row(table, ind)
+            first = seen.get(key) or previous_ind
             cell = ind.name_cell
             out.append(make_finding(
                 doc, category="duplicate", severity="warning", source=SOURCE, rule="duplicate.indicator",
@@ -886,7 +882,7 @@ _GRADE = re.compile(
     r"(?:等级|等次|评价|评定|评为|属于|档次|结果)\s*(?:为|是|：|:|属于)?\s*[“\"「『‘']?"
     r"(优秀|优|良好|良|中等|中|合格|较差|差|不合格)(?=[”\"」』’']|等|级|档|[，,。；;、）)]|$)"
 )
-_GRADE_NORMAL = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中",
+GRADE_NORMAL = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中",
                  "合格": "中", "较差": "差", "差": "差", "不合格": "差"}
 
 
@@ -964,7 +960,7 @@ def _check_grades(doc: Document, mentions: list[TotalMention]) -> list[Finding]:
         if not g:
             continue
         stated = g.group(1)
-        normal = _GRADE_NORMAL[stated]
+        normal = GRADE_NORMAL[stated]
         expected = grade_for(mention.value)
         if normal == expected:
             continue

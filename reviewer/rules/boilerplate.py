@@ -380,13 +380,15 @@ def _blank_figures(ctx: RuleContext, flagged: "_Spans") -> None:
     pattern = _compile(rf"(?<=[\u4e00-\u9fff:：，,])[ \u3000_＿]{{2,}}(?=(?:{units})(?![\u4e00-\u9fff]))", rule)
     # A PDF's text loses the blank itself: "共计万元，", "得分分，", "日期：年月日" are read
     # on the folded text, after the words that always take a figure.
-    squeezed = _compile(rf"(?:共计|合计|总计|总额|得分|金额)(?:为|是)?(?:{units})(?=[,.;。，；、]|$)|[:：]年月日", rule)
+    takes_figure = "|".join(map(re.escape, _param_list(ctx, rule, "squeezed_after")))
+    squeezed = _compile(rf"(?:{takes_figure})(?:为|是)?(?:{units})(?=[,.;。，；、]|$)|[:：]年月日", rule) \
+        if takes_figure else None
     hits = []
     for block in ctx.doc.paragraphs:
         spans = [(block.start + max(0, m.start() - 8), block.start + min(len(block.text), m.end() + 4))
                  for m in pattern.finditer(block.text)]
         ft = ctx.folded_block(block)
-        for m in squeezed.finditer(ft.folded):
+        for m in (squeezed.finditer(ft.folded) if squeezed else ()):
             a, b = ft.span(m.start(), m.end())
             spans.append((block.start + max(0, a - 6), block.start + b))
         for start, end in spans:

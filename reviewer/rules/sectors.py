@@ -52,11 +52,13 @@ class Sector:
 
 
 @lru_cache(maxsize=4)
-def load_sectors(path: str | None = None) -> tuple[Sector, ...]:
+def _sectors_data(path: str | None) -> dict:
     p = Path(path) if path else rubrics_dir() / "sectors.yaml"
-    if not p.exists():
-        return ()
-    raw = load_yaml_file(p) or {}
+    return (load_yaml_file(p) or {}) if p.exists() else {}
+
+
+def load_sectors(path: str | None = None) -> tuple[Sector, ...]:
+    raw = _sectors_data(path)
     out = []
     for item in raw.get("sectors", []):
         out.append(Sector(
@@ -222,10 +224,7 @@ SELF_RULE = "boilerplate.self_reference"
 
 @lru_cache(maxsize=4)
 def load_self_references(path: str | None = None) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    p = Path(path) if path else rubrics_dir() / "sectors.yaml"
-    if not p.exists():
-        return ()
-    raw = load_yaml_file(p) or {}
+    raw = _sectors_data(path)
     return tuple((tuple(fold(w) for w in item.get("words", [])), tuple(fold(w) for w in item.get("unit_words", [])))
                  for item in raw.get("self_references", []))
 
