@@ -339,7 +339,7 @@ def _write_atomically(path: Path, data: str | bytes) -> None:
 def review_one(job: Job, options: ReviewOptions, out_dir: Path) -> Outcome:
     """Review one file and write its outputs; every failure becomes an Outcome."""
     from .errors import InputError
-    from .limits import ReviewTimeout, deadline, resolve
+    from .limits import ReviewTimeout, deadline, resolve, surface_timeout
     from .outputs import render
     from .pipeline import review_file
 
@@ -365,6 +365,10 @@ def review_one(job: Job, options: ReviewOptions, out_dir: Path) -> Outcome:
     except ReviewTimeout as e:
         return finish(Outcome(path, rel, "failed", error=e.one_line()))
     except Exception as e:  # a crash on one odd file must not end the batch
+        try:
+            surface_timeout(e)
+        except ReviewTimeout as timeout:
+            return finish(Outcome(path, rel, "failed", error=timeout.one_line()))
         log.debug("review of %s failed", path, exc_info=True)
         return finish(Outcome(path, rel, "failed", error=f"错误：审核出错（{type(e).__name__}: {e}）"))
     return finish(Outcome(path, rel, "reviewed", row=risk_row(review, rel, path, job.outputs, out_dir)))

@@ -586,10 +586,14 @@ def rubrics_show(name: str = typer.Argument(..., help="规则名称或 YAML 路�
 
 
 def main() -> None:
-    from .limits import ReviewTimeout
+    from .limits import ReviewTimeout, surface_timeout
 
     try:
-        app()
+        try:
+            app()
+        except Exception as e:
+            surface_timeout(e)
+            raise
     except ReviewTimeout as e:
         typer.echo(e.one_line(), err=True)
         sys.exit(EXIT_INPUT)

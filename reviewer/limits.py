@@ -107,6 +107,19 @@ class ReviewTimeout(BaseException):
                 f"（time limit of {self.seconds:g} s exceeded）")
 
 
+def surface_timeout(exc: BaseException) -> None:
+    """Re-raise the ReviewTimeout that `exc` wraps, if any. The timer's signal can land
+    inside code that converts whatever it raises: Python 3.10 turns an exception in a
+    class body's __set_name__ (while a library is being imported) into a RuntimeError
+    whose cause is ours. Without this, such a timeout reads as a crash or a corrupt file."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ReviewTimeout):
+            raise exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+
+
 def arm_deadline(seconds: Optional[float], path: str = ""):
     """Raise ReviewTimeout in the main thread when `seconds` pass; returns the function
     that disarms it. Uses a real-time interval timer, so it only works in the main

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .document import Document
+from .limits import surface_timeout
 from .models import DocumentInfo, Finding, LLMUsage, Review, Summary
 from .options import ReviewOptions
 from .sections import detect_unit, detect_year
@@ -38,6 +39,7 @@ def _run_stage(doc: Document, name: str, fn: Callable[[], list[Finding]], out: l
     try:
         out.extend(fn())
     except Exception as exc:  # one stage never loses the others' findings
+        surface_timeout(exc)
         out.append(_stage_failure(doc, name, exc))
     log.debug("stage %s: %.3fs", name, time.perf_counter() - t0)
 
@@ -118,6 +120,7 @@ def _llm_stage(doc: Document, info: DocumentInfo, rubric, findings: list[Finding
     try:
         report = run_stage(doc, info, rubric, findings, options)
     except Exception as exc:  # a bug in the stage must not lose the deterministic review
+        surface_timeout(exc)
         log.debug("model stage failure details", exc_info=exc)
         report = StageReport(usage=LLMUsage(), doc_path=doc.path).fail(
             f"模型审查出错（{type(exc).__name__}: {exc}）")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.errors import InputError
-from reviewer.limits import Limits, default_limits
+from reviewer.limits import Limits, ReviewTimeout, default_limits, surface_timeout
 from reviewer.options import ReviewOptions
 from reviewer.pipeline import review_file
 
@@ -172,3 +172,53 @@ def test_special_files_are_refused_without_reading(tmp_path, make):
     proc = run("review", str(path), "--no-llm", "-f", "json", timeout=20)
     assert time.monotonic() - started < 10
     one_line_refusal(proc, "不是普通文件")
+
+
+# --- a timeout that lands inside code which converts exceptions -----------------------------
+def _wrapped(how: str) -> BaseException:
+    """The shapes a ReviewTimeout arrives in: bare, as the cause of a RuntimeError (Python
+    3.10's __set_name__ while a library imports), as an exception's context, two deep."""
+    timeout = ReviewTimeout(0.05, "a.pdf")
+    if how == "bare":
+        return timeout
+    outer = RuntimeError("Error calling __set_name__")
+    if how == "cause":
+        outer.__cause__ = timeout
+    elif how == "context":
+        outer.__context__ = timeout
+    elif how == "two deep":
+        middle = ValueError("while reading")
+        middle.__cause__ = timeout
+        outer.__context__ = middle
+    return outer
+
+
+@pytest.mark.parametrize("how", ["bare", "cause", "context", "two deep"])
+def test_a_wrapped_timeout_surfaces(how):
+    with pytest.raises(ReviewTimeout):
+        surface_timeout(_wrapped(how))
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("x"), ValueError("y"), KeyError("z")])
+def test_an_ordinary_error_is_left_to_its_handler(exc):
+    exc.__context__ = TypeError("unrelated")
+    surface_timeout(exc)  # returns: nothing to surface
+
+
+def test_a_cycle_in_the_chain_ends():
+    a, b = RuntimeError("a"), RuntimeError("b")
+    a.__context__, b.__context__ = b, a
+    surface_timeout(a)
+
+
+def test_a_wrapped_timeout_in_a_stage_stops_the_review_rather_than_becoming_a_finding(monkeypatch):
+    """A stage whose library import is interrupted by the timer must not report
+    '检查未能完成' and carry on without a time limit."""
+    import reviewer.checks as checks
+
+    def interrupted(doc, *a, **k):
+        raise RuntimeError("Error calling __set_name__") from ReviewTimeout(0.05, "x")
+
+    monkeypatch.setattr(checks, "run_prepass", interrupted)
+    with pytest.raises(ReviewTimeout):
+        review_file(SAMPLE_TXTS[0], ReviewOptions(llm="off"))

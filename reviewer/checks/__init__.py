@@ -7,6 +7,7 @@ import logging
 
 from ..document import Document
 from ..figures import FigureIndex
+from ..limits import surface_timeout
 from ..models import Finding
 from ..sections import detect_year
 
@@ -57,6 +58,7 @@ def run_prepass(doc: Document) -> list[Finding]:
     for name, check in checks:
         try:
             findings.extend(check())
-        except Exception:  # one broken check must not lose the others' findings
+        except Exception as exc:  # one broken check must not lose the others' findings
+            surface_timeout(exc)
             log.exception("pre-pass check %s failed on %s", name, doc.path)
     return findings

@@ -11,6 +11,7 @@ import zipfile
 
 from ..document import Document, DocumentBuilder
 from ..errors import InputError
+from ..limits import surface_timeout
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def _open(data: bytes, path: str, limits=None):
     except InputError:
         raise
     except Exception as e:  # damaged zip headers raise struct, zlib, overflow and decoding errors too
+        surface_timeout(e)
         raise _corrupt(path, str(e) or type(e).__name__) from None
     check_package(members, path, limits)
     if not any(m.filename.startswith("word/") for m in members):
@@ -48,6 +50,7 @@ def _open(data: bytes, path: str, limits=None):
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
         raise _corrupt(path, str(e) or type(e).__name__) from None
     except Exception as e:  # lxml syntax errors, zlib errors and the like inside a broken package
+        surface_timeout(e)
         raise _corrupt(path, type(e).__name__) from None
 
 
@@ -166,6 +169,7 @@ def parse_docx(data: bytes, path: str, limits=None) -> Document:
     except InputError:
         raise
     except Exception as e:  # malformed parts that python-docx only trips on while reading
+        surface_timeout(e)
         log.debug("reading %s failed", path, exc_info=True)
         raise _corrupt(path, f"{type(e).__name__}: {e}") from None
     return recover(raw)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..document import Document, DocumentBuilder
 from ..errors import InputError
 from ..textmatch import fold, strip_cjk_spaces, xml_safe
+from ..limits import surface_timeout
 from .quality import page_is_garbage
 
 # Page numbers as printed in headers and footers: "3", "- 3 -", "第3页", "第 3 页 共 10 页", "3/10".
@@ -85,6 +86,7 @@ def parse_pdf(data: bytes, path: str, limits=None) -> Document:
                              f"encrypted PDF (password required): {path}") from None
         raise _corrupt(path, str(e)) from None
     except Exception as e:  # anything PDFium or ctypes raise on a broken file
+        surface_timeout(e)
         raise _corrupt(path, type(e).__name__) from None
     try:
         if len(pdf) == 0:
@@ -103,6 +105,7 @@ def parse_pdf(data: bytes, path: str, limits=None) -> Document:
     except InputError:
         raise
     except Exception as e:
+        surface_timeout(e)
         raise _corrupt(path, f"{type(e).__name__}: {e}") from None
     finally:
         pdf.close()

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from ..document import Document, DocumentBuilder
 from ..errors import InputError
+from ..limits import surface_timeout
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -151,6 +152,7 @@ def read_xlsx(data: bytes, path: str, limits=None) -> list[tuple[str, list[list[
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as e:  # openpyxl raises many kinds on a broken package
+        surface_timeout(e)
         raise InputError(f"Excel 文件已损坏，无法打开：{path}", f"corrupt XLSX: {path}: {type(e).__name__}: {e}") from None
     sheets = []
     for sheet in book.worksheets:
@@ -169,6 +171,7 @@ def read_xls(data: bytes, path: str) -> list[tuple[str, list[list[str]]]]:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as e:
+        surface_timeout(e)
         raise InputError(f"Excel（.xls）文件已损坏或已加密，无法打开：{path}",
                          f"corrupt or encrypted XLS: {path}: {type(e).__name__}: {e}") from None
     sheets = []
