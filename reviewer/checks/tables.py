@@ -288,6 +288,7 @@ def check_of_which_rows(doc: Document, table: Table, out: list[Finding]) -> None
         parent = table.rows[parent_index]
         funds = bool(W.FUNDS_TOTAL.search(parent.label))
         exhaustive = funds or any(W.CATCH_ALL.match(k.label) for k in kids)
+        unfilled = []  # columns where the whole is 0 and a part is not: one finding for the row
         for col in _money_columns(table):
             stated = _stated(parent.value(col.index))
             if stated is None:
@@ -295,6 +296,9 @@ def check_of_which_rows(doc: Document, table: Table, out: list[Finding]) -> None
             parts = [k.value(col.index) for k in kids]
             big = next((p for p in parts if p is not None and p.number is not None and not p.percent
                         and p.number > stated.number), None)
+            if big is not None and stated.number == 0:
+                unfilled.append((col, stated, big))
+                continue
             if big is not None:
                 out.append(prepass_finding(
                     doc, category="inconsistency", rule="arithmetic.part_exceeds_whole", title="其中数大于总数",
@@ -328,6 +332,21 @@ def check_of_which_rows(doc: Document, table: Table, out: list[Finding]) -> None
                 span=(stated.cell.start, stated.cell.end), stated=stated.text, expected=fmt(total, d),
                 severity=severity_of(stated.shown, total, d), suggestion="核对总额与其中各项金额。",
             ))
+        if unfilled:
+            _report_unfilled_whole(doc, table, parent, unfilled, out)
+
+
+def _report_unfilled_whole(doc: Document, table: Table, parent: Row, unfilled: list, out: list[Finding]) -> None:
+    """A whole row left at 0 under parts that hold amounts: one finding for the row, not one per column."""
+    col, stated, big = unfilled[0]
+    listed = "、".join(f"“{c.name}”列其中一项为{b.text}" for c, _, b in unfilled[:3])
+    out.append(prepass_finding(
+        doc, category="inconsistency", rule="arithmetic.part_exceeds_whole", title="总数为0而其中项有金额",
+        detail=f"{_where(table)}“{parent.label}”一行为0，而{listed}{'等' if len(unfilled) > 3 else ''}，"
+               f"总数疑似未填写。",
+        span=(stated.cell.start, stated.cell.end), stated=stated.text, expected=f"≥{big.text}",
+        suggestion=f"补填“{parent.label.rstrip('：:')}”一行，使其等于其中各项之和。",
+    ))
 
 
 def check_of_which_columns(doc: Document, table: Table, out: list[Finding]) -> None:

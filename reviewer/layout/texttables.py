@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..document import Cell
 from ..sections import HEADING_RE
 from ..textmatch import FoldedText, fold
-from .header import HEADER_HINT_RE, NAME_ROLES, NUMERIC_ROLES, header_runs, is_header, role_of, whole_line_roles
+from .header import HEADER_HINT_RE, HEADER_RE, NAME_ROLES, NUMERIC_ROLES, header_runs, is_header, role_of, whole_line_roles
 from .join import Line
 from .values import split_values
 
@@ -347,14 +347,188 @@ def _aligned(rows: list[list[Cell]], roles: list[str], value_roles: list[str]) -
     return out
 
 
+# --- a flattened form that kept a space between its cells ----------------------------
+#
+# A form pasted as one line of text ("产出指标(50分) 数量指标 培训人次 ≥50个 50 8 8 质量指标 …")
+# still separates its cells by white space. Those spaces are the cell boundaries: a
+# number is never split inside one, and a space between two numbers always ends a cell.
+
+# A number, or a dash or slash that marks a cell left empty ("- - -" under 分值 执行率 得分).
+_SPACED_NUMBER = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—–/／]{1,3})$")
+_DIGITISH = re.compile(r"[\d%]")
+_MAX_NAME_TOKENS = 4  # level1, level2, a level3 name wrapped once, a stray reason
+
+
+def _gap_starts(ft: FoldedText, text: str) -> set[int]:
+    """Folded positions that white space precedes in the original."""
+    out = set()
+    origin = ft.origin
+    for i in range(1, len(origin)):
+        a, b = origin[i - 1], origin[i]
+        if b - a > 1 and any(ch.isspace() for ch in text[a + 1:b]):
+            out.add(i)
+    return out
+
+
+def _is_spaced(folded: str, gaps: set[int], pos: int) -> bool:
+    """Whether the values after a header are separated by spaces: at least two places
+    where a space stands between two numbers."""
+    between_numbers = sum(1 for g in gaps if g > pos and _DIGITISH.match(folded[g - 1])
+                          and folded[g:g + 1].isdigit())
+    return between_numbers >= 2
+
+
+def _spaced_tokens(folded: str, gaps: set[int], pos: int) -> list[tuple[int, int]]:
+    bounds = sorted(g for g in gaps if g > pos)
+    out, start = [], pos
+    for g in bounds + [len(folded)]:
+        if g > start:
+            out.append((start, g))
+        start = g
+    return out
+
+
+def _spaced_header(run: list[re.Match], gaps: set[int], folded: str) -> list[tuple[int, int, str]]:
+    """The header's cells as (start, end, role); a name read across a space
+    (执行率 得分 read as 执行率得分) is two columns when both halves are names."""
+    cells = []
+    for m in run:
+        inner = [g for g in gaps if m.start() < g < m.end()]
+        halves = None
+        if len(inner) == 1:
+            g = inner[0]
+            left, right = HEADER_RE.fullmatch(folded, m.start(), g), HEADER_RE.fullmatch(folded, g, m.end())
+            if left and right:
+                halves = [(m.start(), g, role_of(left)), (g, m.end(), role_of(right))]
+        cells.extend(halves or [(m.start(), m.end(), role_of(m))])
+    return cells
+
+
+Span = tuple[int, int]
+
+
+def _name_groups(tokens: list[Span], folded: str, n_names: int) -> tuple[list[Span | None], list[Span]]:
+    """Name tokens grouped under the header's name columns: a level-1 or level-2 name
+    where the form's wording shows it, the tokens after them joined as the indicator's
+    own name. Returns the groups and the stray tokens before the first level name (the
+    previous row's 偏差原因 that ran on)."""
+    levels = [i for i, (a, b) in enumerate(tokens) if _LEVEL1.fullmatch(folded, a, b) or _LEVEL2.fullmatch(folded, a, b)]
+    if levels and levels[-1] == len(tokens) - 1:  # "满意度指标" written again as the indicator's name
+        levels = levels[:-1]
+    stray = tokens[:levels[0]] if levels else []
+    level1 = next((tokens[i] for i in levels if _LEVEL1.fullmatch(folded, *tokens[i])), None)
+    level2 = next((tokens[i] for i in levels if _LEVEL2.fullmatch(folded, *tokens[i])), None)
+    rest = tokens[levels[-1] + 1:] if levels else tokens
+    own = (rest[0][0], rest[-1][1])
+    if n_names >= 3:
+        return [level1, level2, own], stray
+    if n_names == 2:
+        return [level2 or level1, own], stray
+    return [(tokens[0][0], tokens[-1][1])], []
+
+
+def _fits(role: str, token: str) -> bool:
+    """A numeric column holds a bare number (a rate may carry %); the target and the
+    actual value may hold anything."""
+    if role in NUMERIC_ROLES:
+        return bool(_SPACED_NUMBER.match(token)) and (role == "rate" or not token.endswith("%"))
+    return True
+
+
+def _spaced_row(tokens: list[Span], k: int, folded: str, value_roles: list[str], n_names: int
+                ) -> tuple[list[Span | None], list[Span | None], list[Span], int, bool] | None:
+    """One row from token k: (name spans, value spans, stray tokens, next token, is a
+    total row), or None where the tokens do not read as a row of this header (the table
+    ends there). The row takes the fewest name tokens after which every value fits its
+    column and the next token is no number (each row opens with a name)."""
+    def text(t: Span) -> str:
+        return folded[t[0]:t[1]]
+
+    def numeric(t: Span) -> bool:
+        return bool(_SPACED_NUMBER.match(text(t)))
+
+    n = len(value_roles)
+    all_numeric = all(role in NUMERIC_ROLES for role in value_roles)
+    if _TOTAL.match(text(tokens[k])) and not all_numeric:  # a funds block's 合计 is a row like any
+        r = k + 1
+        while r < len(tokens) and r - k <= 2 and numeric(tokens[r]):
+            r += 1
+        return ([tokens[k]], tokens[k + 1:r], [], r, True) if r > k + 1 else None
+    for m in range(1, _MAX_NAME_TOKENS + 2):
+        if k + m >= len(tokens) or numeric(tokens[k + m - 1]):
+            return None
+        names, at = tokens[k:k + m], k + m
+        if all_numeric:  # a funds row: the cells it leaves empty are its last ones
+            r = at
+            while r < len(tokens) and numeric(tokens[r]):
+                r += 1
+            if r == at:
+                continue
+            if r - at > n:
+                return None
+            values: list[Span | None] = list(tokens[at:r]) + [None] * (n - (r - at))
+        else:
+            r = at + n
+            if r > len(tokens) or not all(_fits(role, text(t)) for role, t in zip(value_roles, tokens[at:r])):
+                continue
+            if r < len(tokens) and numeric(tokens[r]):
+                continue
+            values = list(tokens[at:r])
+        if len(text((names[0][0], names[-1][1]))) > 80:
+            return None
+        groups, stray = _name_groups(names, folded, n_names)
+        return groups, values, stray, r, False
+    return None
+
+
+def _spaced_rows(line: Line, ft: FoldedText, gaps: set[int], pos: int, value_roles: list[str],
+                 n_names: int, has_reason: bool) -> tuple[list[list[Cell]], list[Cell | None], int]:
+    """The rows after a header in a flattened form that kept its spaces, and where they
+    end. With a 偏差原因 column, text between a row's last figure and the next row's
+    level name is that row's reason."""
+    folded = ft.folded
+    tokens = _spaced_tokens(folded, gaps, pos)
+    anchor = line.start + ft.origin[min(pos, len(folded) - 1)]
+
+    def cell(span: Span | None) -> Cell:
+        if span is None:
+            return _cell(anchor, anchor, "", 0, 0)
+        s, e = ft.span(*span)
+        return _cell(line.start + s, line.start + e, line.text[s:e], 0, 0)
+
+    rows: list[list[Cell]] = []
+    reasons: list[Span | None] = []
+    k, end = 0, pos
+    while k < len(tokens):
+        row = _spaced_row(tokens, k, folded, value_roles, n_names)
+        if row is None:
+            break
+        names, values, stray, k, total = row
+        if stray and reasons and has_reason:
+            reasons[-1] = (stray[0][0], stray[-1][1])
+        rows.append([cell(n) for n in names] + [cell(v) for v in values])
+        reasons.append(None)
+        end = tokens[k - 1][1]
+        if total:
+            break
+    return rows, [cell(r) if r is not None else None for r in reasons], end
+
+
 def _glued_tables(line: Line, index: int) -> list[TextTable]:
     if not HEADER_HINT_RE.search(line.text):
         return []
     ft = FoldedText.of(line.text)
     folded = ft.folded
+    gaps = _gap_starts(ft, line.text)
     tables = []
     for run in header_runs(folded):
-        roles = [role_of(m) for m in run]
+        spaced = _is_spaced(folded, gaps, run[-1].end())
+        if spaced:
+            header_cells = _spaced_header(run, gaps, folded)
+            roles = [role for _, _, role in header_cells]
+        else:
+            header_cells = [(m.start(), m.end(), role_of(m)) for m in run]
+            roles = [role_of(m) for m in run]
         n_names = sum(1 for r in roles if r in {"level1", "level2", "level3"})
         value_roles = [r for r in roles if r not in NAME_ROLES and r not in ("other", "reason")]
         last_numeric = max((k for k, r in enumerate(value_roles) if r in NUMERIC_ROLES), default=-1)
@@ -367,12 +541,16 @@ def _glued_tables(line: Line, index: int) -> list[TextTable]:
             return line.start + s, line.start + e
 
         header = []
-        for m in run:
-            s, e = span(m.start(), m.end())
+        for a, b, _ in header_cells:
+            s, e = span(a, b)
             header.append(_cell(s, e, line.text[s - line.start:e - line.start], 0, 0))
         rows = [header]
         pos = run[-1].end()
         end = pos
+        if spaced:
+            body, reasons, end = _spaced_rows(line, ft, gaps, pos, value_roles, n_names, "reason" in roles)
+            rows += body
+            pos = len(folded)
         while pos < len(folded):
             name_end = _name_end(folded, pos)
             if name_end - pos > 60:
@@ -393,6 +571,11 @@ def _glued_tables(line: Line, index: int) -> list[TextTable]:
             rows.append(cells)
             pos = end = after
         rows = _aligned(rows, roles, value_roles)
+        if spaced and "reason" in roles:
+            at = roles.index("reason") + (0 if any(r in NAME_ROLES for r in roles) else 1)
+            for grid, reason in zip(rows[1:], reasons):
+                if reason is not None:
+                    grid[at] = reason
         hs = rows[0][0].start
         if len(rows) >= 2 or len(run) >= 5:
             tables.append(TextTable(index, index, hs, span(end - 1, end)[1],

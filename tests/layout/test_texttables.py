@@ -119,3 +119,65 @@ def test_glued_values_split_by_column_roles(roles, text, expected):
 ])
 def test_glued_values_that_do_not_fit(roles, text):
     assert split_values(roles, text, 0) is None
+
+
+# --- a form pasted as one line that kept a space between its cells ---------------------------
+SPACED_FUNDS = ("项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分 "
+                "年度资金总额 80 96 84 10 87.5% 8.75 其中：当年财政拨款 80 90 78 - - - 上年结转资金 0 6 6 - - - ")
+SPACED_INDICATORS = ("绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 "
+                     "产出指标（60分） 数量指标 新建污水管网 ≥12公里 12.4公里 20 20 "
+                     "管网验收合格率 100% 100% 20 20 "
+                     "时效指标 完工及时率 ≥90% 80% 20 16 受雨季影响工期顺延 "
+                     "效益指标（30分） 生态效益指标 污水收集率 较上年提高 达成预期指标 30 30 "
+                     "满意度指标（10分） 满意度指标 周边居民满意度 ≥85% 90% 10 10 总分 100 96")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # numbers separated by spaces are never split to fill the header's columns; the cells
+    # a 其中 row leaves empty are its last ones, a dash marks one as empty
+    (SPACED_FUNDS, [["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                    ["年度资金总额", "80", "96", "84", "10", "87.5%", "8.75"],
+                    ["其中：当年财政拨款", "80", "90", "78", "-", "-", "-"],
+                    ["上年结转资金", "0", "6", "6", "-", "-", "-"]]),
+    ("年度资金总额：年初预算数 全年预算数 全年执行数 分值 执行率 得分 合计 90 90 89.974 10 100% 10 "
+     "其中：本年财政拨款 90 90 89.974",
+     [["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+      ["合计", "90", "90", "89.974", "10", "100%", "10"],  # a funds block's 合计 is a row like any
+      ["其中：本年财政拨款", "90", "90", "89.974", "", "", ""]]),
+])
+def test_spaced_funds_block_on_one_line(text, expected):
+    _, tables = tables_of("附件：项目支出绩效自评表 " + text + "\n")
+    assert tables[0][:len(expected)] == expected
+
+
+def test_spaced_indicator_rows_on_one_line():
+    _, tables = tables_of("附件：项目支出绩效自评表 " + SPACED_INDICATORS + "\n")
+    [table] = tables
+    assert table[0][-1] == "偏差原因分析及改进措施"
+    assert table[1] == ["产出指标（60分）", "数量指标", "新建污水管网", "≥12公里", "12.4公里", "20", "20", ""]
+    # a row without level names, and a target whose value column holds words
+    assert table[2] == ["", "", "管网验收合格率", "100%", "100%", "20", "20", ""]
+    # the reason written after a row's score is that row's, not the next row's name
+    assert table[3] == ["", "时效指标", "完工及时率", "≥90%", "80%", "20", "16", "受雨季影响工期顺延"]
+    assert table[4][:3] == ["效益指标（30分）", "生态效益指标", "污水收集率"]
+    assert table[4][3:7] == ["较上年提高", "达成预期指标", "30", "30"]
+    # "满意度指标" as both the second level and a name; the total row ends the table
+    assert table[5][:3] == ["满意度指标（10分）", "满意度指标", "周边居民满意度"]
+    assert table[6][0] == "总分" and table[6][5:7] == ["100", "96"]
+
+
+def test_spaced_header_names_read_together_are_two_columns():
+    """执行率 得分 folds to 执行率得分, itself a column name: the space keeps two columns."""
+    _, tables = tables_of("附件 " + SPACED_FUNDS + "\n")
+    assert tables[0][0][-2:] == ["执行率", "得分"]
+
+
+@pytest.mark.parametrize("text", [
+    # prose that mentions the column names and a few figures is no table
+    "本表年初预算数 全年预算数 全年执行数 分值 执行率 得分均按财政批复填列，共 3 个项目 2 个单位。",
+    # a header followed by a paragraph, not by rows
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 本项目绩效目标已全部完成 详见附件 1 2。",
+])
+def test_spaced_header_without_rows(text):
+    _, tables = tables_of(text + "\n")
+    assert all(len(t) <= 1 or all(not any(c for c in row[1:]) for row in t[1:]) for t in tables)
