@@ -25,6 +25,9 @@ INVALID = [
      "boilerplate.placeholder", "（此处填写部门主要职能）"),
     ("word limit left in", OPENING + "（二）绩效目标（不超过300字）\n本年度完成病险水库除险加固3座。\n",
      "boilerplate.placeholder", "（不超过300字）"),
+    ("instruction with a word limit left in a form's cell",
+     OPENING + "年度目标完成情况\n对照年度目标，说明相关任务目标的完成情况（100字以内）\n",
+     "boilerplate.placeholder", "（100字以内）"),
     ("crosses for a number", OPENING + "本年度完成水利工程××处，投入资金120万元。\n",
      "boilerplate.placeholder", "××"),
     ("XX for a name", OPENING + "XX县水利局负责全县水资源管理。\n", "boilerplate.placeholder", "XX"),
@@ -106,6 +109,10 @@ def test_residue_is_reported_with_the_residue_quoted(name, text, rule, quote):
 
 VALID = [
     ("filled report", OPENING + "本局负责全县水资源管理，2022年完成病险水库除险加固3座。\n"),
+    # the note a provincial form prints under its funds block: a rule with a length limit
+    ("a form's rule that limits an explanation's length",
+     OPENING + "1.预算执行率=预算执行数/调整后预算数，预算执行率未达到90%的需说明原因（100字以内）；"
+               "2.年中发生预算调整的，应单独说明理由。\n"),
     ("form label 部门（单位）名称 with the name filled in",
      "部门（单位）整体绩效自评表\n（2021年度）\n部门（单位）名称\n新乡县水利局\n一、基本情况\n负责全县水资源管理。\n"),
     ("standard headings that read 部门（单位）",
