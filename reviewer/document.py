@@ -66,6 +66,10 @@ class Block:
             yield from row
 
 
+# Marks that close a sentence (or a line that needs none: a closing bracket or quote).
+_SENTENCE_CLOSE = "。．！？；!?;…）)」”』】"
+
+
 @dataclass
 class Document:
     path: str
@@ -96,6 +100,21 @@ class Document:
     @property
     def pages(self) -> int:
         return len(self.page_starts)
+
+    @cached_property
+    def cut_at(self) -> int:
+        """Where an unfinished last sentence starts, when the text stops mid-sentence (a
+        page saved only up to a length, a file cut short); else the text's length. A
+        list that runs into this tail may go on past the cut: what it lacks is not known."""
+        end = len(self.text.rstrip())
+        if end == 0 or self.text[end - 1] in _SENTENCE_CLOSE:
+            return len(self.text)
+        last = max(self.text.rfind(ch, 0, end) for ch in _SENTENCE_CLOSE)
+        return last + 1
+
+    def in_cut_tail(self, offset: int) -> bool:
+        """Whether `offset` lies in the unfinished sentence a cut-short text ends with."""
+        return self.cut_at < len(self.text) and offset >= self.cut_at
 
     @cached_property
     def _line_starts(self) -> list[int]:

@@ -154,8 +154,14 @@ SUMS_VALID = [
     # The list goes on after a few lines of detail: read short, not short of its total.
     "“三公”经费支出决算1.20万元。具体情况如下：\n1、因公出国（境）费支出0.50万元。\n全年安排团组1个。\n"
     "2、公务用车运行维护费0.30万元。\n车辆保有量2辆。\n3、公务接待费支出0.40万元。",
+    # A page saved only up to a length: the list runs into the cut and may go on past it.
+    "部门预算项目支出87.5万元，分别是交流经费5万元，评审费18万元，专家工作经费2.5万元，验收经费16万元，科",
+    "收入决算220.80万元。\n其中：\n（1）行政运行收入159.58万元。\n（2）住房公积金收入11.37万元。\n（3）医疗收",
 ]
 SUMS_INVALID = [
+    # the same shortfalls in a text that ends where its sentence does
+    ("部门预算项目支出87.5万元，分别是交流经费5万元，评审费18万元，专家工作经费2.5万元，验收经费16万元。",
+     "arithmetic.breakdown", "41.5万元"),
     ("基本支出214.48万元。其中：人员经费支出198.43万元，办公经费支出16.00万元；项目支出5.12万元。", "arithmetic.breakdown", "214.43万元"),
     ("本年收入3689.06万元，本年支出3282.24万元，结余分配42.27万元，年末结转和结余360.55万元。", "arithmetic.balance", "364.55万元"),
     ("收入决算220.80万元。\n其中：\n（1）行政运行收入159.58万元。\n（2）住房公积金收入11.37万元。\n（3）医疗收入8.86万元。",

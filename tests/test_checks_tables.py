@@ -76,6 +76,12 @@ QUIET = {
     "consistent budget table in 元, either budget as denominator": budget(),
     "twelve rounded parts drifting two cents": rounded(["1.01"] * 11 + ["1.00"], "12.12"),
     "template with empty figures": [["项目", "年初结转和结余", "本年收入", "年末结转和结余"], ["合计", "", "", ""]],
+    "a bare number under 执行率 in a row short of cells may be the 分值 moved left": [
+        ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", "880", "880", "880", "10", "10", ""]],
+    "a funds row whose whole is stated and parts agree": [
+        ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", "90", "90", "89.97", "10", "99.97%", "10"], ["其中：财政拨款", "90", "90", "89.97", "", "", ""]],
     "score table totals are left to scoretable": [
         ["一级指标", "三级指标", "分值", "得分"], ["产出", "数量", "50", "40"], ["效益", "社会效益", "50", "45"],
         ["合计", "", "100", "99"]],
@@ -98,6 +104,9 @@ REPORTS = {
     "a funds source above the total": (funds(total="512.37", sources=("600.00", "112.37", "100.00")),
                                        "arithmetic.part_exceeds_whole", "600.00"),
     "rate ≠ actual ÷ budget": (budget(rate="95.00%"), "ratio.table_rate", "95.00%"),
+    "a whole left at 0 under parts with amounts": (
+        [["", "年初预算数", "全年预算数", "全年执行数"], ["年度资金总额", "0", "0", "0"],
+         ["其中：本年财政拨款", "90", "89.97", "89.97"]], "arithmetic.part_exceeds_whole", "0"),
     "total in 元 off": (budget(spent="19000"), "arithmetic.table_total", "19000"),
     "five rounded parts drifting three cents": (rounded(["1.01"] * 5, "5.02"), "arithmetic.table_total", "5.02"),
 }

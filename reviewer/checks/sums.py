@@ -95,6 +95,8 @@ def check_inline(doc: Document, para: Paragraph, out: list[Finding]) -> None:
         # a shortfall is what it leaves out.
         last_end = cuts[-1][-1].fend
         partial = bool(re.match(r"\s*(?:万元|元|亿元)?\s*等", text[last_end:last_end + 6]))
+        # A list in the sentence the text was cut in may go on past the cut.
+        partial = partial or doc.in_cut_tail(cuts[-1][-1].end)
         # Report the shortfall closest to a candidate total (parts exceeding: see module doc).
         best = None
         for t in totals:
@@ -247,7 +249,9 @@ def check_lists(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
             # A shortfall where the list goes on with an item whose amount was not read
             # (wrapped onto a later line, or after a few lines of detail) is a list read
             # short, not a missing item.
-            cut = items_sum < _in(total, _base(total)) and _list_goes_on(paras, j, item_paras[0].block.text, len(items) + 1)
+            short = items_sum < _in(total, _base(total))
+            cut = short and (_list_goes_on(paras, j, item_paras[0].block.text, len(items) + 1)
+                             or doc.in_cut_tail(item_paras[-1].block.end - 1))  # the list runs into a cut text
             if not cut and not consistent(total.num_text, items_sum):
                 out_span = intro.span(intro.clause_start(total.fstart), total.fend)
                 _report_sum(doc, intro, total, items, span=out_span, rule="arithmetic.list_total", out=out)

@@ -398,6 +398,10 @@ def check_rate_columns(doc: Document, table: Table, out: list[Finding]) -> None:
                 continue
             if not rate.percent and any(consistent(rate.shown, actual.number / b) for b in denominators):
                 continue
+            if not rate.percent and any(_stated(row.value(c.index)) is None for c in table.columns[rc.index + 1:]):
+                # A bare number under 执行率 in a row that ran short of cells ("880 880 880 10 10"
+                # under six columns) may be the 分值 moved left: which cell is empty is not known.
+                continue
             recomputed = actual.number / denominators[-1] * HUNDRED
             out.append(prepass_finding(
                 doc, category="ratio", rule="ratio.table_rate", title="表中执行率与重算不符",

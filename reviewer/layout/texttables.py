@@ -121,6 +121,8 @@ def _space_table(lines: list[Line], i: int, text: str) -> TextTable | None:
     n_values = len(header_tokens) - n_names
     header = lines[i]
     rows: list[list[Cell]] = [[_cell(s, e, t, 0, 0) for s, e, t in _tokens(header)]]
+    if n_names == 0:  # a funds header names no label column: its rows open with one
+        return _space_funds_table(lines, i, n_values, rows[0])
     pending: list[int] = []
     j = i + 1
     last = i
@@ -167,6 +169,34 @@ def _space_table(lines: list[Line], i: int, text: str) -> TextTable | None:
     if len(rows) < 2:
         return None
     return TextTable(i, last, header.start, lines[last].end, _renumber(rows), "text:spaces")
+
+
+_VALUE_TOKEN = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—–/／]{1,3})$")
+
+
+def _space_funds_table(lines: list[Line], i: int, n_values: int, header: list[Cell]) -> TextTable | None:
+    """A funds block under a header line (年初预算数 全年预算数 全年执行数 分值 执行率 得分):
+    each row a label and its figures. A row with fewer figures than columns leaves its
+    last cells empty (a 其中 row has no 分值, 执行率 or 得分)."""
+    anchor = header[0].start
+    rows = [[_cell(anchor, anchor, "", 0, 0)] + header]
+    j, last = i + 1, i
+    while j < len(lines):
+        spans = _tokens(lines[j])
+        k = len(spans)
+        while k > 0 and _VALUE_TOKEN.match(spans[k - 1][2]):
+            k -= 1
+        label, values = spans[:k], spans[k:]
+        if not label or not 1 <= len(values) <= n_values or not any(v[2][0].isdigit() for v in values):
+            break
+        cells = [_cell(label[0][0], label[-1][1], lines[j].text[label[0][0] - lines[j].start:label[-1][1] - lines[j].start], 0, 0)]
+        cells += [_cell(s, e, t, 0, 0) for s, e, t in values]
+        cells += [_cell(values[-1][1], values[-1][1], "", 0, 0) for _ in range(n_values - len(values))]
+        rows.append(cells)
+        last, j = j, j + 1
+    if len(rows) < 2:
+        return None
+    return TextTable(i, last, lines[i].start, lines[last].end, _renumber(rows), "text:spaces")
 
 
 # --- (b) one value per line under a header written one name per line ----------------

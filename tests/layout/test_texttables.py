@@ -181,3 +181,23 @@ def test_spaced_header_names_read_together_are_two_columns():
 def test_spaced_header_without_rows(text):
     _, tables = tables_of(text + "\n")
     assert all(len(t) <= 1 or all(not any(c for c in row[1:]) for row in t[1:]) for t in tables)
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # the header names no label column; every row opens with one
+    (["年初预算数 全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分",
+      "年度资金总额: 120 150 135 10 90% 9", "其中:本年财政拨款 120 150 135 - - -"],
+     [["", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+      ["年度资金总额:", "120", "150", "135", "10", "90%", "9"],
+      ["其中:本年财政拨款", "120", "150", "135", "-", "-", "-"]]),
+    # a row with fewer figures than columns leaves its last cells empty, never takes its
+    # label for a figure
+    (["年初预算数 全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分",
+      "年度资金总额: 880 880 880 10 10", "其中:本年财政拨款 880 880 880"],
+     [["", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+      ["年度资金总额:", "880", "880", "880", "10", "10", ""],
+      ["其中:本年财政拨款", "880", "880", "880", "", "", ""]]),
+])
+def test_space_separated_funds_rows(lines, expected):
+    _, tables = tables_of("项目资金（万元）\n" + "\n".join(lines) + "\n年度总体目标完成情况\n")
+    assert tables[0] == expected
