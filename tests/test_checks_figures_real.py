@@ -59,8 +59,13 @@ TARGETS_VALID = [
     "目标值95%，实际完成98%。",
     "新建监控点位计划80个，实际建成72个，其余8个点位因道路改造施工顺延至次年。",
     "改造管网计划20公里，实际完成18公里，系汛期停工所致。",
+    # a saved page cut before the next part: the reason may be in what was cut off
+    "（1）产出指标。\n数量指标：飞行时长≥928小时，实际飞行时长909.93小时。\n质量指标：合格率≥80%，实际完",
 ]
 TARGETS_INVALID = [
+    # cut short too, but the next part had begun: the reason was not in this one
+    ("（1）产出指标。\n数量指标：飞行时长≥928小时，实际飞行时长909.93小时。\n二、存在的问题\n宣传不够，群",
+     [("claim.unmet_no_reason", "飞行时长≥928小时，实际飞行时长909.93小时")]),
     ("项目总体已按计划完成。\n建设道路指标值不低于12公里，实际完成值10公里。",
      [("claim.unmet_no_reason", "建设道路指标值不低于12公里，实际完成值10公里"),
       ("claim.unmet_target", "项目总体已按计划完成。")]),

@@ -133,6 +133,9 @@ def test_inline_numbering_that_repeats_or_skips(text, expected):
     # the next paragraph does not go on from the open list: two separate lists
     "主要措施：1.加强学习；\n1.完善制度；3.强化监督。\n",
     "主要措施：1.加强学习；2.完善制度；\n4.强化监督；5.推进公开。\n",
+    # 预期目标 and 实际完成情况 flattened side by side: each item written twice, not renumbered
+    "预期目标 实际完成情况 1.开展普法宣传进社区活动。 1.开展普法宣传进社区活动，共12场。 2.加强社区矫正对象监管。 "
+    "2.加强社区矫正对象监管，无脱管漏管。 3.提供法律援助服务。 3.提供法律援助服务186件。\n",
 ])
 def test_inline_numbering_in_order_or_not_numbering(text):
     assert found(text) == []

@@ -332,14 +332,25 @@ def _inline_lists(doc: Document) -> list[Finding]:
     return out
 
 
+def _item_written_twice(text: str, item_start: int, window: str) -> bool:
+    """Whether the words that open this item occur twice near it: the item itself
+    repeated, as when 预期目标 and 实际完成情况 columns are flattened into one line."""
+    opening = fold(text[item_start:item_start + 30])[:8]
+    return len(opening) >= 6 and window.count(opening) >= 2
+
+
 def _close_inline(doc: Document, items: list, out: list[Finding]) -> None:
     """Report repeats and skips of one inline list (three items or more in all, starting at
     1; a list carried over from the previous paragraph counts its items there)."""
     if len(items) < 2:
         return
     tracker = _Tracker()
+    window_start, window_end = max(0, items[0][1] - 200), items[-1][2] + 400
+    window = fold(doc.text[window_start:window_end])
     for n, start, end, token in items:
         event = tracker.feed(n, (start, end), token)
+        if event and event.kind == "repeat" and _item_written_twice(doc.text, end, window):
+            continue  # the same item twice (two columns read side by side): not a numbering slip
         if event:
             chinese = not token.strip("（）()、.．").isdigit() and token.strip("（）()、.．") not in _CIRCLED
             exp_n = event.last + 1

@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..document import Document
 from ..figures import Figure, FigureIndex, Paragraph
 from ..models import Finding
+from ..sections import heading_rank
 from .common import prepass_finding
 
 _AT_LEAST = ("≥", ">=", ">", "不低于", "不少于", "达到", "超过")
@@ -114,6 +115,15 @@ def _claims(index: FigureIndex) -> list[tuple[Paragraph, re.Match]]:
     return found
 
 
+def _reason_may_be_cut_off(doc: Document, index: FigureIndex, para: Paragraph) -> bool:
+    """A text cut short (a saved page's opening) before the part after this one begins:
+    the reason may follow in what was cut off."""
+    if doc.cut_at >= len(doc.text):
+        return False
+    ranks = (heading_rank(p.block.text) for p in index.paragraphs if p.block.start > para.block.start)
+    return not any(rank is not None and rank <= 1 for rank in ranks)
+
+
 def check_targets(doc: Document, index: FigureIndex) -> list[Finding]:
     out: list[Finding] = []
     unmet = unmet_targets(index)
@@ -136,7 +146,7 @@ def check_targets(doc: Document, index: FigureIndex) -> list[Finding]:
     for u in unmet:
         s, e = u.para.sentence_bounds(u.target.fstart)
         tail = u.para.text[s:min(len(u.para.text), e + 80)]
-        if _REASON.search(tail):
+        if _REASON.search(tail) or _reason_may_be_cut_off(doc, index, u.para):
             continue
         out.append(prepass_finding(
             doc, category="unsupported_claim", rule="claim.unmet_no_reason", title="指标未达标且未说明原因",
