@@ -72,8 +72,11 @@ RATES_VALID = [
     "年初预算安排199.09万元，决算数169.02万元，年度实际支出率达84.9%。",
     "人员经费预算资金141.19万元，调整预算资金141.19万元，到位资金141.19万元，资金执行141.19万元，总体完成率100%。",
     "绩效自评项目共6个，其中评价等级为“优”项目6个，“良”项目0个，评优率为100%。",
+    # 发放率 over an amount named for 发放: none is stated, so 下达 is not its numerator
+    "下达救助资金111万元，调减40万元，全年实际下达71万元，已全额划转各街道发放，发放率100%。",
 ]
 RATES_INVALID = [
+    ("下达救助资金71万元，已划转各街道，实际发放资金68万元，发放率100%。", "95.77%", "error"),
     # full-width digits and a thousands separator read like any other
     ("全年预算１２３．４７万元，全年执行１１９．７２万元，预算执行率９０．９６％。", "96.96%", "error"),
     # the sentence's own amount 10× off (119.72 written 11.97): the rate is still its own

@@ -38,6 +38,9 @@ _BORROWED_GAP = 10.0
 _OF_WHICH = re.compile(r"其中")
 # A rate named after a part ("基本支出执行率") is that part's; a generic name is the whole's.
 _RATE_SUFFIX = re.compile(r"(?:执行|支出|完成|到位|使用|拨付|支付|兑付|发放)(?:率|进度|比例)$")
+# Rates named for one act, whose numerator is the amount named for that act (执行率 and
+# 支出进度 take any spent amount: 决算, 支出 and 执行 all say spent).
+_NAMED_VERB = re.compile(r"(到位|拨付|支付|兑付|发放)(?:率|进度|比例)$")
 _PART_SUBJECT = re.compile(r"基本支出|项目支出|人员经费|公用经费|三公")
 _GENERIC_SUBJECT = re.compile(r"^(?:预算|资金|年度|全年|总体|整体|项目资金|部门|本年|实际|总|财政资金)?$")
 
@@ -91,6 +94,14 @@ def check_amount_rates(doc: Document, para: Paragraph, out: list[Finding], previ
                 budgets, actuals = own_b, own_a
             elif _PART_SUBJECT.search(subject):
                 continue
+        verb = _NAMED_VERB.search(m.group("name"))
+        if verb and actuals:
+            # 发放率 is 发放 over its base: when no amount here is named for 发放, what was
+            # paid out is not stated and the other amounts (下达, 划转) are not its numerator.
+            named = [f for f in actuals if verb.group(1) in f.label]
+            if not named:
+                continue
+            actuals = named
         borrowed = False
         if (not budgets or not actuals) and previous is not None:
             earlier = [f for f in previous.figures if f.kind == "amount" and f.in_yuan is not None]
