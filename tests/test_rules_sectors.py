@@ -100,6 +100,13 @@ def test_foreign_sentences_are_flagged_naming_the_sector(name, text, sector, ter
 
 
 VALID = [
+    # no unit named and no duties part (a transfer-payment report's opening): the funds'
+    # own field, used across the text, is its subject, not copied text
+    ("funds report whose subject is agriculture",
+     "一、绩效目标分解下达情况\n（一）中央下达预算和绩效目标情况。\n"
+     "中央下达我省农业生产发展专项转移支付预算46.31亿元，用于耕地地力保护补贴、农机购置补贴、"
+     "良种良法技术推广和化肥减量增效。\n"
+     "同步下达农业生产发展资金绩效目标，年度目标为支持农业生产稳定发展。\n"),
     ("trade union on workplace safety, jobs and mutual medical aid",
      UNION + "组织职工开展安全生产劳动竞赛，举办职工技能培训班12期，促进就业再就业。\n"
              "开展职工医疗互助活动，为住院职工发放互助金35万元。\n"),

@@ -192,6 +192,17 @@ def check(ctx: RuleContext) -> None:
             for _, _, term in find_terms(folded, s):
                 paragraph_terms.setdefault(term, set()).add(id(block))
 
+    if not own:
+        # Without the unit's sector from its name, a sector the whole text works in (its
+        # words in several paragraphs) is the report's own subject, not copied text.
+        spread: dict[str, set[int]] = {}
+        for term, blocks in paragraph_terms.items():
+            for s in sectors:
+                if term in s.terms:
+                    spread.setdefault(s.id, set()).update(blocks)
+        topic = int(params.get("topic_paragraphs", 2))
+        excused.update(sid for sid, blocks in spread.items() if len(blocks) >= topic)
+
     _check_self_references(ctx, unit)
     for sentence in ctx.sentences:
         # Without the unit's sector from its name, the duties part is the only evidence
