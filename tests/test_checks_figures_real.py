@@ -26,6 +26,8 @@ def rules_and_quotes(findings):
 
 
 STAFFING_VALID = [
+    # 编制 counts posts: retirees hold none, so 在职 + 离退休 is no sum of it
+    "我局实有编制数63人，2021年末在职人数57人、离退休人数94人。",
     "年末实有人员48人，其中在职人员30人，离休2人，退休16人。",
     "2025年末实有人数20人，在职7人，退休13人。",
     "实有人员20人，其中在职15人，离退休5人（离休1人，退休4人）。",

@@ -43,6 +43,8 @@ def check_staff_sum(doc: Document, para: Paragraph, out: list[Finding]) -> None:
     for f in para.figures:
         if f.unit not in _PEOPLE_UNITS or not _TOTAL_LABEL.search(f.label) or _part_name(f.label.replace("实有", "")):
             continue
+        if "编制" in f.label:
+            continue  # a count of posts (实有编制数): retirees hold none, so it is no sum of them
         s, e = para.sentence_bounds(f.fstart)
         parts: dict[str, Figure] = {}
         for g in para.figures:
