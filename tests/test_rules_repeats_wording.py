@@ -58,6 +58,8 @@ WORDING = [
     ("comma before full stop", "年末实有人数20人，在职7人，退休13人，。", "wording.punctuation", "，。"),
     ("semicolon before full stop", "完成调解案件320件；。", "wording.punctuation", "；。"),
     ("double comma", "完成调解案件320件，，调解成功率98%。", "wording.punctuation", "，，"),
+    ("year run into its month", "截至201912月，全省共完成棚户区改造开工19.8万套。", "wording.date_glued", "201912月"),
+    ("year run into its month and day", "项目于20211231日前全部完工并通过验收。", "wording.date_glued", "20211231日"),
 ]
 
 
@@ -91,6 +93,10 @@ CLEAN_WORDING = [
                                        "陆生野生动物资资源、陆生野生动物资源得到有效保护"),
     ("long unit on a line without sentence punctuation", "总体目标总体目标完成情况全年实际"),
     ("doubled cell in a table block", "\t指标名称\t完成情况\n\t群众满意度\t显著提升显著提升\n"),
+    # dates written in full, a year beside a month in another cell, counts that are no dates
+    ("dates written in full", "截至2019年12月，于2021年12月31日前完工，2019.12月报送。"),
+    ("a year cell beside a month cell", "年度 月份 完成量\n2019 12月 320件\n"),
+    ("a 13th month is no date", "累计完成201913月份以来的报表。"),
 ]
 
 

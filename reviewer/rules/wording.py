@@ -65,6 +65,7 @@ def check(ctx: RuleContext) -> None:
                     detail=(f"“{word}”连续出现两次，应为笔误。" + ctx.enforces("文字质量：不得有重复字词")),
                     span=(start, end), stated=m.group(), expected=word,
                     suggestion=f"删去重复的“{word}”。")
+        _glued_dates(ctx, block, ft)
         for m in PUNCT.finditer(folded):
             lead = max(0, m.start() - 8)
             start, end = ctx.block_span(block, lead, m.end())
@@ -159,3 +160,23 @@ def _line_at(text: str, offset: int) -> str:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return text[start:end if end >= 0 else len(text)]
+
+
+# A year run into its month ("截至201912月", "于20211231日前"): the 年 (and 月) was lost.
+# Only a year of this century or the last, a month 1–12 and a day 1–31 written with no
+# space between the digits (a space is a cell boundary: "2019 12月" is two cells).
+GLUED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(1[0-2]|0?[1-9])(?:(3[01]|[12]\d|0?[1-9])日|月)")
+
+
+def _glued_dates(ctx: RuleContext, block, ft) -> None:
+    for m in GLUED_DATE.finditer(ft.folded):
+        start, end = ctx.block_span(block, m.start(), m.end())
+        raw = ctx.doc.text[start:end]
+        if any(ch.isspace() for ch in raw):
+            continue
+        year, month, day = m.group(1), m.group(2).lstrip("0"), m.group(3)
+        fixed = f"{year}年{month}月" + (f"{day.lstrip('0')}日" if day else "")
+        ctx.add(category="wording", rule="wording.date_glued", title=f"日期缺字：{raw}",
+                detail=(f"“{raw}”年份与月份连在一起，疑为“{fixed}”漏字。" + ctx.enforces("文字质量：日期书写")),
+                span=(start, end), stated=raw, expected=fixed, suggestion=f"改为“{fixed}”。")
+
