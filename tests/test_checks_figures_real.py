@@ -89,6 +89,9 @@ def test_targets_invalid(text, expected):
 
 
 UNITS_VALID = [
+    # the total has its unit; parts in two units say nothing about a lost one
+    "棚户区改造开工1980套（其中，城镇棚户区1825套，国有工矿棚户区155套）。",
+    "完成任务2（其中，改造120套，资金300万元）。",
     "慰问困难职工50人，每人500元，共计慰问资金2.5万元。",
     "补贴标准260元/辆，共发放164辆，补贴资金4.26万元。",
     "计划于2023/12/31前完成，覆盖比例为1/3。",
@@ -102,6 +105,9 @@ UNITS_INVALID = [
     ("每户补助标准600/户，覆盖农户150户。", [("unit.missing", "600/户")]),
     # a standard that is its paragraph's amount ÷ count, 10⁴ off
     ("硬化村级道路12.6公里，完成投资549.36万元，每公里造价43.60元。", [("unit.per_head", "43.60元")]),
+    # a total right before its breakdown, whose parts carry the unit it left out
+    ("棚户区改造开工1980（其中，城镇棚户区1825套，国有工矿棚户区155套），基本建成998套。", [("unit.missing", "1980")]),
+    ("下达补助资金300（含省级配套120万元）。", [("unit.missing", "300")]),
 ]
 
 

@@ -150,9 +150,32 @@ def check_bare_rates(doc: Document, index: FigureIndex, out: list[Finding]) -> N
             ))
 
 
+# A number right before the bracket that breaks it down: "开工198007（其中，城镇棚户区197825套，
+# 国有工矿棚户区182）" — its parts carry the unit the number itself left out.
+_BARE_TOTAL = re.compile(r"(?<![\d.,])(?P<num>\d{2,}(?:\.\d+)?)[（(](?:其中|含)[:：,，]?(?P<inner>[^（()）]{4,120})[)）]")
+_PART_UNIT = re.compile(rf"\d(?:\.\d+)?(?P<unit>万元|亿元|元|{_PER})")
+
+
+def check_bare_totals(doc: Document, index: FigureIndex, out: list[Finding]) -> None:
+    for para in index.paragraphs:
+        for m in _BARE_TOTAL.finditer(para.text):
+            units = {u.group("unit") for u in _PART_UNIT.finditer(m.group("inner"))}
+            if len(units) != 1:
+                continue  # parts without a unit, or in several: nothing says which one is lost
+            unit = units.pop()
+            start, end = para.span(m.start("num"), m.end("num"))
+            out.append(prepass_finding(
+                doc, category="unit", rule="unit.missing", title="数值缺少计量单位",
+                detail=f"“{m.group('num')}”后紧接其分项，分项以“{unit}”计，而该数缺少单位，疑为“{m.group('num')}{unit}”。",
+                span=(start, end), stated=m.group("num"), expected=f"{m.group('num')}{unit}",
+                severity="warning", suggestion="补充计量单位。",
+            ))
+
+
 def check_units(doc: Document, index: FigureIndex) -> list[Finding]:
     out: list[Finding] = []
     check_per_head_units(doc, index, out)
     check_standard_units(doc, index, out)
     check_bare_rates(doc, index, out)
+    check_bare_totals(doc, index, out)
     return out
