@@ -236,6 +236,11 @@ def _real_texts() -> list[str]:
     ("Le café est très bon. Über die Straße gehen wir. " * 20, False),  # Western text is not mojibake
     ("2021年 1,234.56 万元 100% " * 5, False),
     ("短", False),  # too little to judge
+    # a page in traditional characters, with the pinyin a mirror site adds: readable Chinese
+    ("江門市2021年涉農(nóng)統(tǒng)籌整合轉(zhuǎn)移支付區(qū)域績(jī)效自評(píng)報(bào)告。"
+     "根據(jù)廣東省財(cái)政廳關(guān)於提前下達(dá)省級(jí)涉農(nóng)專項(xiàng)轉(zhuǎn)移支付資金的通知精神，"
+     "我局組織業(yè)務(wù)科室和直屬單位按照考核事項(xiàng)開展自評(píng)。" * 3, False),
+    ("部門整體支出績效自評報告。本年度預算執行率為百分之九十八，績效目標全部完成，群眾滿意度較高。" * 4, False),
     ("(cid:12)(cid:45)(cid:7)" * 20, True),
     ("\x03\x04\x05\x06 \x07\x08\x0e\x0f" * 10, True),
     ("\ue001\ue002\ue003\ue004" * 10, True),

@@ -55,6 +55,32 @@ def common_hanzi() -> frozenset[str]:
     return frozenset(chars)
 
 
+@lru_cache(maxsize=1)
+def common_traditional() -> frozenset[str]:
+    """The 5,401 common traditional characters (Big5 level 1, A440–C67E), from the codec:
+    a report in traditional characters is readable Chinese, not mojibake."""
+    chars: set[str] = set()
+    for lead in range(0xA4, 0xC7):
+        for trail in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
+            if (lead, trail) > (0xC6, 0x7E):
+                break
+            try:
+                chars.add(bytes((lead, trail)).decode("big5"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=1)
+def _readable_hanzi() -> frozenset[str]:
+    return common_hanzi() | common_traditional()
+
+
+# Pinyin a mirror site adds after characters it converted to traditional ("農(nóng)"):
+# annotations, not letters of another script.
+_PINYIN_NOTE = re.compile(r"\([a-zü]*[\u00e0-\u00fc\u0101-\u01dc][a-zü\u00e0-\u00fc\u0101-\u01dc]*\)")
+
+
 def _is_hanzi(code: int) -> bool:
     return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F
 
@@ -103,8 +129,9 @@ def text_stats(text: str) -> TextStats:
     fraction of a second)."""
     from collections import Counter
 
-    common = common_hanzi()
+    common = _readable_hanzi()
     stats = TextStats()
+    text = _PINYIN_NOTE.sub("", text)
     cids = _CID.findall(text)
     if cids:
         text = _CID.sub("", text)
