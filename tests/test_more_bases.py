@@ -27,14 +27,13 @@ EXPECTED_RULES = {
     "grade": {"score.grade"},
     "text_vs_table": {"inconsistency.text_vs_table", "score.project_total"},
 }
-# Gaps seen and left: a PDF table without ruling lines is read as text (its columns lost),
-# and a merged header row cut by a page break is not rejoined.
+# Gaps seen and left: a PDF table without ruling lines is read as text (its columns lost).
 KNOWN_MISSES = {
     ("4_dept_borderless_defect", "pdf", "total_sum"), ("4_dept_borderless_defect", "pdf", "score_total"),
     ("4_dept_tabs_defect", "docx", "total_sum"),
     ("4_dept_tabs_defect", "pdf", "total_sum"), ("4_dept_tabs_defect", "pdf", "score_total"),
 }
-KNOWN_FALSE = {("3_project_yuan", "pdf")}
+KNOWN_FALSE: set[tuple[str, str]] = set()
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,8 @@ class _Table:
     top: float
     bottom: float
     rows: list[list[str]]
+    # x of each column's left edge, then the table's right edge (None when unknown)
+    edges: list[float] | None = None
 
     @property
     def columns(self) -> int:
@@ -269,8 +271,21 @@ def _find_tables(edges: list[dict], textpage) -> list[tuple[_Box, _Table]]:
         if not any(any(cell for cell in row) for row in rows):
             continue  # a frame or a shaded box, not a table of values
         x0, top, x1, bottom = table.bbox
-        found.append((_Box(x0, top, x1, bottom), _Table(top, bottom, rows)))
+        found.append((_Box(x0, top, x1, bottom), _Table(top, bottom, rows, _column_edges(table, x1))))
     return found
+
+
+def _column_edges(table, right: float) -> list[float] | None:
+    """Each column's left edge (from any row's cell that starts there) and the right edge."""
+    columns = len(table.rows[0].cells) if table.rows else 0
+    lefts: list[float | None] = [None] * columns
+    for row in table.rows:
+        for j, bbox in enumerate(row.cells):
+            if bbox and lefts[j] is None:
+                lefts[j] = bbox[0]
+    if any(x is None for x in lefts):
+        return None
+    return [float(x) for x in lefts] + [float(right)]  # type: ignore[arg-type]
 
 
 def _cell_text(textpage, bbox) -> str:
@@ -361,6 +376,9 @@ def _assemble(pages: list[_Page], path: str) -> Document:
                 if idx == 0 and last_table is not None and _continues(last_table, item):
                     _stitch(last_table, item)
                     continue
+                if idx == 0 and last_table is not None and _carry_over(last_table, item):
+                    if not item.rows:
+                        continue
                 last_table = item
             else:
                 last_table = None
@@ -422,6 +440,63 @@ def _stitch(previous: _Table, table: _Table) -> None:
         rows = rows[1:]
     previous.rows.extend(rows)
     previous.bottom = table.bottom
+
+
+def _column_map(previous: _Table, table: _Table) -> list[int] | None:
+    """For each column of `table`, the column of `previous` its middle falls in."""
+    if not previous.edges or not table.edges:
+        return None
+    out = []
+    for j in range(table.columns):
+        middle = (table.edges[j] + table.edges[j + 1]) / 2
+        k = next((k for k in range(previous.columns) if previous.edges[k] <= middle < previous.edges[k + 1]), None)
+        if k is None:
+            return None
+        out.append(k)
+    return out
+
+
+def _is_header_row(row: list[str]) -> bool:
+    from ..layout.header import header_runs
+
+    return bool(header_runs(fold("".join(row))))
+
+
+def _carry_over(previous: _Table, table: _Table) -> bool:
+    """A page break that cut a row of a table whose next page is ruled differently (a
+    merged header cell, "项目资金" over two rows, split as "项目资" | "金"): the top
+    table's first row holds only the overflow of a few cells, its next rows (up to a
+    header of their own) belong to the table above. Those rows move there, placed by
+    their columns' positions; `table` keeps the rest. False when the shape is not that."""
+    rows = table.rows
+    if not rows or previous.columns == table.columns:
+        return False
+    first = rows[0]
+    filled = [c for c in first if c]
+    if not filled or len(filled) * 2 > len(first) or any(_NUMBER_LIKE.match(c) or len(fold(c)) > 3 for c in filled):
+        return False
+    mapping = _column_map(previous, table)
+    if mapping is None:
+        return False
+    last = previous.rows[-1]
+    if any(c and not last[mapping[j]] for j, c in enumerate(first)):
+        return False  # overflow must continue a cell the row above started
+    end = 1
+    while end < len(rows) and not _is_header_row(rows[end]):
+        end += 1
+
+    def placed(row: list[str]) -> list[str]:
+        out = [""] * previous.columns
+        for j, text in enumerate(row):
+            if text:
+                k = mapping[j]
+                out[k] = f"{out[k]} {text}" if out[k] else text
+        return out
+
+    previous.rows[-1] = [a + b for a, b in zip(last, placed(first))]
+    previous.rows.extend(placed(r) for r in rows[1:end])
+    table.rows = rows[end:]
+    return True
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:
