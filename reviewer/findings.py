@@ -15,6 +15,23 @@ def locate(doc: Document, start: int, end: int) -> Location:
     )
 
 
+_LABEL_REACH = 24  # characters a one-character quote may take in from its line's start
+
+
+def _with_label(text: str, start: int) -> int:
+    """A one-character quote ("0", "9" in a table cell) says nothing on its own and cannot
+    be found again in the text: take in what precedes it on its line (a row's label and
+    the cells before), up to a few characters."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        new_start = max(line_start, start - _LABEL_REACH)
+    else:  # the value alone on its line (a form pasted one cell per line): the lines before
+        new_start = max(0, start - _LABEL_REACH)
+    while new_start < start and text[new_start].isspace():
+        new_start += 1
+    return new_start
+
+
 def make_finding(
     doc: Document,
     *,
@@ -48,6 +65,8 @@ def make_finding(
             start += 1
         while end > start and doc.text[end - 1].isspace():
             end -= 1
+        if 0 < end - start < 2:
+            start = _with_label(doc.text, start)
         text = doc.text[start:end]
         location = locate(doc, start, end)
     return Finding(

@@ -37,3 +37,10 @@ def offline_review(path: Path):
 
     review, _ = review_file(path, ReviewOptions(llm="off"))
     return review
+
+
+def quoted_cell(finding) -> str:
+    """The quote, or for a one-character cell (quoted with the cells before it on its row,
+    so that the quote says where it is) that cell alone."""
+    last = finding.quote.replace("\n", "\t").split("\t")[-1].strip()
+    return last if len(last) <= 1 else finding.quote

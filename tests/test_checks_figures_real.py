@@ -89,6 +89,8 @@ def test_targets_invalid(text, expected):
 
 
 UNITS_VALID = [
+    "巡查频次不少于12次/年，完成时间2021/12月。",  # a rate with its unit; a date
+    "培训工作按季度开展，累计4/年度计划完成。",
     # the total has its unit; parts in two units say nothing about a lost one
     "棚户区改造开工1980套（其中，城镇棚户区1825套，国有工矿棚户区155套）。",
     "完成任务2（其中，改造120套，资金300万元）。",
@@ -103,6 +105,7 @@ UNITS_INVALID = [
     ("慰问退役军人80户，标准500元/户，慰问资金4元。", [("unit.per_head", "4元")]),
     ("救助对象120人，救助标准300元/人，救助资金36000万元。", [("unit.per_head", "36000万元")]),
     ("每户补助标准600/户，覆盖农户150户。", [("unit.missing", "600/户")]),
+    ("采用每人不超过500/年标准进行救助。", [("unit.missing", "500/年")]),
     # a standard that is its paragraph's amount ÷ count, 10⁴ off
     ("硬化村级道路12.6公里，完成投资549.36万元，每公里造价43.60元。", [("unit.per_head", "43.60元")]),
     # a total right before its breakdown, whose parts carry the unit it left out

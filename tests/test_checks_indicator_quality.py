@@ -7,6 +7,7 @@ import pytest
 
 from reviewer.checks.indicator_quality import check_indicator_quality
 from reviewer.ingest import load
+from .helpers import quoted_cell
 
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "偏差原因分析"]
 FILLER = [  # a clean row so that every table has more than one indicator
@@ -73,7 +74,7 @@ def test_invalid_rows_report(tmp_path, row, rule, quote):
 
 
 def check_indicator_quality_rules(findings):
-    return [(f.rule, f.quote) for f in findings if f.rule != "indicator.uniform_full_marks"]
+    return [(f.rule, quoted_cell(f)) for f in findings if f.rule != "indicator.uniform_full_marks"]
 
 
 def test_over_completion_severity_follows_the_thresholds(tmp_path):

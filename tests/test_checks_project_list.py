@@ -7,6 +7,7 @@ import pytest
 from reviewer.checks.project_list import check_project_lists
 from reviewer.document import DocumentBuilder
 from reviewer.sections import build_sections
+from .helpers import quoted_cell
 
 HEADER = ["项目名称", "预算数", "执行数", "自评得分", "等级"]
 ROWS = [["抚恤补助", "1286.40", "1279.52", "96.5", "优"],
@@ -26,7 +27,7 @@ def _doc(rows, sentence):
 
 
 def found(rows, sentence):
-    return [(f.rule, f.quote) for f in check_project_lists(_doc(rows, sentence))]
+    return [(f.rule, quoted_cell(f)) for f in check_project_lists(_doc(rows, sentence))]
 
 
 @pytest.mark.parametrize("rows, sentence, expected", [

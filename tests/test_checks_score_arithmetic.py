@@ -14,6 +14,7 @@ import pytest
 
 from reviewer.checks.indicator_quality import check_indicator_quality
 from reviewer.ingest import load
+from .helpers import quoted_cell
 
 TITLE = "某县文化旅游局2023年度项目支出绩效自评表"
 HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
@@ -56,7 +57,7 @@ def write(tmp_path, fmt, tables, before=(TITLE,), between=(), after=()):
 
 def review(path, rules=None):
     found = check_indicator_quality(load(path))
-    return [(f.rule, f.severity, f.quote) for f in found if rules is None or f.rule in rules]
+    return [(f.rule, f.severity, quoted_cell(f)) for f in found if rules is None or f.rule in rules]
 
 
 # --- rows: 不具考核性 and deductions on met targets ---------------------------------------------

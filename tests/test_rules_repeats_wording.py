@@ -60,7 +60,15 @@ WORDING = [
     ("double comma", "完成调解案件320件，，调解成功率98%。", "wording.punctuation", "，，"),
     ("year run into its month", "截至201912月，全省共完成棚户区改造开工19.8万套。", "wording.date_glued", "201912月"),
     ("year run into its month and day", "项目于20211231日前全部完工并通过验收。", "wording.date_glued", "20211231日"),
+    ("month run into its day after a year", "项目于2021年1231日前全部完工并通过验收。", "wording.date_glued", "1231日"),
+    ("a year's 年 written twice before a date", "已在2021年年12月31日前完成全部救助资金发放。", "wording.doubled", "2021年年"),
+    ("a heading that lost its number", "\n、项目绩效情况\n全年救助困难群众28人次。", "wording.numbering_lost", "、项目绩效情况"),
 ]
+
+
+def test_doubled_word_inside_a_table_cell():
+    got, doc = rule_findings(HEAD + "\t一级指标\t二级指标\t三级指标\n\t效益指标\t社会效益效益指标\t受益农户数\n", "wording.")
+    assert [(f.rule, f.quote) for f in got] == [("wording.doubled", "效益效益")]
 
 
 @pytest.mark.parametrize("name,line,rule,quote", WORDING, ids=[c[0] for c in WORDING])
@@ -97,6 +105,12 @@ CLEAN_WORDING = [
     ("dates written in full", "截至2019年12月，于2021年12月31日前完工，2019.12月报送。"),
     ("a year cell beside a month cell", "年度 月份 完成量\n2019 12月 320件\n"),
     ("a 13th month is no date", "累计完成201913月份以来的报表。"),
+    ("年年 that is no slip", "年年开展评比，2020年年末无结转，2021年年度预算总额120万元，2021年年底前完工。"),
+    ("an item list that goes on after a line break", "开展普法宣传\n、人民调解和法律援助工作，成效明显。"),
+    # full stops a space apart close two cells of columns read side by side
+    ("marks of two cells", "预期目标：推进法治社会建设。 。 实际完成：推进法治社会建设。"),
+    # a cell that is a phrase twice is two cells glued; a doubled word at a cell's edge too
+    ("doubled cell in a table", "\t指标名称\t完成情况\n\t群众知晓度\t显著提升显著提升\n\t效益效益指标\t良好\n"),
 ]
 
 

@@ -403,11 +403,14 @@ def check_rate_columns(doc: Document, table: Table, out: list[Finding]) -> None:
                 # under six columns) may be the 分值 moved left: which cell is empty is not known.
                 continue
             recomputed = actual.number / denominators[-1] * HUNDRED
+            first_figure = min([actual.cell.start] + [v.cell.start for v in (row.value(b.index) for b in budgets) if _stated(v)])
             out.append(prepass_finding(
                 doc, category="ratio", rule="ratio.table_rate", title="表中执行率与重算不符",
                 detail=f"执行数{actual.text} ÷ 预算数{fmt(denominators[-1], 2) if denominators[-1] % 1 else denominators[-1]}"
                        f" = {fmt(recomputed, 2)}%，表中写{rate.text}。",
-                span=(rate.cell.start, rate.cell.end), stated=rate.text, expected=f"{fmt(recomputed, 2)}%",
+                # the figures it is recomputed from, through the rate: the row's own arithmetic
+                span=(min(first_figure, rate.cell.start), rate.cell.end), stated=rate.text,
+                expected=f"{fmt(recomputed, 2)}%",
                 severity=severity_of(rate.shown, recomputed), suggestion="按执行数÷预算数重新计算执行率。",
             ))
 

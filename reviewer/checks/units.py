@@ -22,7 +22,10 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # "2,400" or "2400"
 _STANDARD = re.compile(rf"(?<![\d.,])(?P<num>{_NUM})(?P<unit>万元|元)?/(?P<per>{_PER})(?![\d\u4e00-\u9fff]*/)")
 _EACH = re.compile(rf"(?:每|人均|户均)(?P<per>{_PER})?(?:[\u4e00-\u9fff]{{0,4}}?(?:为|约|达)?)?"
                    rf"(?P<num>{_NUM})(?P<unit>万元|元)")
-_BARE_PER = re.compile(rf"(?<![\d.,/:%])(?P<num>\d+(?:\.\d+)?)/(?P<per>{_PER})(?![\d])")
+_BARE_PER = re.compile(rf"(?<![\d.,/:%])(?P<num>\d+(?:\.\d+)?)/(?P<per>{_PER}|年|月)(?![\d])")
+# "N/年" is a bare rate only beside a standard per head ("每人不超过500/年"): elsewhere a
+# "/" before 年 may be a date or a fraction.
+_PER_HEAD = re.compile(r"每人|每户|人均|户均|标准|补助|补贴|救助")
 _MONEY_LABEL = re.compile(r"资金|经费|预算|拨款|配套|支出|投入|投资|补助|补贴|金额|总额")
 _PER_TO_COUNT = {"人次": ("人次",), "人": ("人", "名"), "户": ("户",), "辆": ("辆",), "家": ("家",),
                  "个": ("个",), "名": ("名", "人"), "所": ("所",), "套": ("套",), "间": ("间",)}
@@ -141,6 +144,8 @@ def check_bare_rates(doc: Document, index: FigureIndex, out: list[Finding]) -> N
             before = para.text[max(0, m.start() - 6):m.start()]
             if re.search(r"\d[/-]$|年$|月$", before):
                 continue  # dates and fractions
+            if m.group("per") in ("年", "月") and not _PER_HEAD.search(para.text[max(0, m.start() - 12):m.start()]):
+                continue
             start, end = para.span(m.start(), m.end())
             out.append(prepass_finding(
                 doc, category="unit", rule="unit.missing", title="数值缺少计量单位",

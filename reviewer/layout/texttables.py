@@ -202,48 +202,154 @@ def _space_funds_table(lines: list[Line], i: int, n_values: int, header: list[Ce
 # --- (b) one value per line under a header written one name per line ----------------
 
 
+_MONEY_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:万元|元|亿元)$")
+
+
 def _value_fits(role: str, folded: str) -> bool:
     if role == "rate":
         return bool(_NUMERIC_CELL.match(folded))
+    if role in ("budget", "actual") and _MONEY_CELL.match(folded):
+        return True  # an amount written with its unit in the cell
     if role in NUMERIC_ROLES:
         return bool(_PLAIN_NUMBER_CELL.match(folded))
     # Targets and actual values: a figure or a short qualitative word.
     return 0 < len(folded) <= 20 and not _SENTENCE_END.search(folded)
 
 
-def _column_header(lines: list[Line], i: int) -> tuple[list[str], int] | None:
+_HEADER_PIECES = 3  # lines one column name may be wrapped over ("偏差原因" / "分析及" / "改进措施")
+
+
+def _wrapped_name(lines: list[Line], j: int) -> tuple[list[str] | None, int]:
+    """The roles of the column name(s) at line j and how many lines they take. A line that
+    names nothing starts a name wrapped onto the next lines ("全年" / "执行数"); a line that
+    names a column takes in the next lines only while they name nothing themselves
+    ("偏差原因" / "分析及" / "改进措施"), so "执行率" / "得分" stay two columns."""
+    def roles_of(a: int, b: int) -> list[str] | None:
+        return whole_line_roles(fold("".join(ln.text for ln in lines[a:b])))
+
+    first = roles_of(j, j + 1)
+    best: tuple[list[str] | None, int] = (first, 1)
+    for pieces in range(2, _HEADER_PIECES + 1):
+        if j + pieces > len(lines) or lines[j + pieces - 1].blanks_before > 1:
+            break
+        if first is not None and roles_of(j + pieces - 1, j + pieces) is not None:
+            break  # the next line is a column of its own
+        joined = roles_of(j, j + pieces)
+        if joined and len(joined) == 1:
+            best = (joined, pieces)
+            if first is None:
+                break
+    return best
+
+
+def _column_header(lines: list[Line], i: int) -> tuple[list[str], int, list[tuple[int, int]]] | None:
+    """Column names one per line from line i: their roles, the line after them, and the
+    (start, end) of each name's lines. A name wrapped over a few lines ("全年" / "执行数")
+    is read whole."""
     roles: list[str] = []
+    spans: list[tuple[int, int]] = []
     j = i
     while j < len(lines) and (j == i or lines[j].blanks_before <= 1):
-        line_roles = whole_line_roles(fold(lines[j].text))
+        line_roles, k = _wrapped_name(lines, j)
         if not line_roles:
             break
         roles += line_roles
-        j += 1
-    if j - i < 3 or not is_header(roles):
+        spans.append((lines[j].start, lines[j + k - 1].end))
+        j += k
+    if len(spans) < 3 or not is_header(roles):
         return None
-    return roles, j
+    return roles, j, spans
 
 
-def _column_table(lines: list[Line], i: int) -> TextTable | None:
+_PLACEHOLDER_NAME = re.compile(r"^[.…·—-]+$")
+_SCORE_NOTE = re.compile(r"^[(（]?\d+(?:\.\d+)?分?[)）]$")
+
+
+def _name_groups_of_lines(names: list[Line]) -> list[list[Line]]:
+    """Name lines grouped into the levels they spell: a group ends at a line ending in
+    指标 (a level name wrapped over lines: "数量" / "指标"), a score note ("(50)",
+    "30分)") stays with the level before it, the lines after the last level are the
+    indicator's own name. A "……" line (a template's empty row) is no name."""
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    for ln in names:
+        folded = fold(ln.text)
+        if _PLACEHOLDER_NAME.match(folded):
+            continue
+        if _SCORE_NOTE.match(folded) and not current and groups:
+            groups[-1].append(ln)
+            continue
+        current.append(ln)
+        if re.search(r"指标(?:[(（]\d+(?:\.\d+)?分?[)）])?$", fold("".join(x.text for x in current))):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _column_row(roles: list[str], names: list[Line], values: list[Line], reason: Line | None,
+                text: str, anchor: int) -> list[Cell]:
+    """One row placed under its header: level names under the level columns, each value
+    under its role's column, an empty cell wherever the row has nothing."""
+    label_first = not any(r in NAME_ROLES for r in roles)
+    width = len(roles) + (1 if label_first else 0)
+    offset = 1 if label_first else 0
+    row_start = (names or values)[0].start
+    grid = [_cell(row_start, row_start, "", 0, 0) for _ in range(width)]
+
+    def span_cell(group: list[Line]) -> Cell:
+        a, b = group[0].start, group[-1].end
+        return _cell(a, b, text[a:b], 0, 0)
+
+    groups = _name_groups_of_lines(names)
+    name_cols = [k for k, r in enumerate(roles) if r in NAME_ROLES]
+    if label_first or len(name_cols) == 1:
+        if names:
+            grid[0 if label_first else name_cols[0]] = span_cell(names)
+    elif groups:
+        own, levels = groups[-1], groups[:-1]
+        by_role = {"level3": own}
+        for group in levels:
+            folded = fold("".join(x.text for x in group))
+            role = "level2" if _LEVEL2.match(folded) and "level2" not in by_role else "level1"
+            by_role.setdefault(role, group)
+        for role, group in by_role.items():
+            col = next((k for k in name_cols if roles[k] == role), None)
+            if col is not None:
+                grid[col] = span_cell(group)
+    value_cols = [k for k, r in enumerate(roles) if r not in NAME_ROLES]
+    for k, ln in zip(value_cols, values):
+        grid[k + offset] = _cell(ln.start, ln.end, ln.text, 0, 0)
+    if reason is not None and len(value_cols) > len(values):
+        grid[value_cols[len(values)] + offset] = _cell(reason.start, reason.end, reason.text, 0, 0)
+    return grid
+
+
+def _column_table(lines: list[Line], i: int, text: str) -> TextTable | None:
     found = _column_header(lines, i)
     if not found:
         return None
-    roles, j = found
+    roles, j, name_spans = found
     value_roles = [r for r in roles if r not in NAME_ROLES]
     # A row ends with its last numeric column; text columns after it (偏差原因) may be empty.
     last_numeric = max((k for k, r in enumerate(value_roles) if r in NUMERIC_ROLES), default=-1)
     required = value_roles[: last_numeric + 1]
     trailing = value_roles[last_numeric + 1:]
     m = len(required)
-    header_cells = [_cell(ln.start, ln.end, ln.text, 0, 0) for ln in lines[i:j]]
+    header_cells = [_cell(a, b, text[a:b], 0, 0) for a, b in name_spans]
+    if not any(r in NAME_ROLES for r in roles):  # a funds header names no label column: its rows open with one
+        header_cells.insert(0, _cell(name_spans[0][0], name_spans[0][0], "", 0, 0))
     rows: list[list[Cell]] = [header_cells]
     buffer: list[Line] = []
     last = j - 1
     while j < len(lines):
         ln = lines[j]
         folded = fold(ln.text)
-        if ln.blanks_before > 2 or (not buffer and (HEADING_RE.match(ln.text) or len(folded) > 60)):
+        # Empty cells pasted as blank lines leave gaps inside the table: a row of them
+        # (a template's "……" row) is a gap of several lines once rows have been read.
+        gap_limit = 8 if len(rows) >= 3 else 4
+        if ln.blanks_before > gap_limit or (not buffer and (HEADING_RE.match(ln.text) or len(folded) > 60)):
             break
         buffer.append(ln)
         j += 1
@@ -251,22 +357,22 @@ def _column_table(lines: list[Line], i: int) -> TextTable | None:
         if len(buffer) >= m and all(_value_fits(r, fold(x.text)) for r, x in zip(required, tail)) \
                 and not _NUMERIC_CELL.match(fold(buffer[0].text)):
             names = buffer[:-m]
-            if len(names) > 4:
+            if len(names) > 6:  # level names wrapped too: "产出指标" / "(50)" / "数量" / "指标" / name
                 break
-            cells = [_cell(x.start, x.end, x.text, 0, 0) for x in buffer]
+            reason = None
             # An optional text column after the figures: a reason, or a dash for none.
             if trailing and j < len(lines):
                 nxt = fold(lines[j].text)
                 if nxt in ("无", "/", "-", "—", "——") or re.search(r"原因|因为|由于|^已|^未", nxt):
-                    cells.append(_cell(lines[j].start, lines[j].end, lines[j].text, 0, 0))
+                    reason = lines[j]
                     j += 1
-            rows.append(cells)
+            rows.append(_column_row(roles, names, tail, reason, text, header_cells[0].start))
             last = j - 1
             buffer = []
             continue
         if _TOTAL.match(folded) and len(buffer) == 1:
             continue
-        if len(buffer) > m + 4:
+        if len(buffer) > m + 6:  # no row has more name lines than that
             break
     if len(rows) < 2:
         return None
@@ -630,7 +736,7 @@ def find_tables(lines: list[Line], text: str) -> list[TextTable]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        table = _pipe_table(lines, i) or _space_table(lines, i, text) or _column_table(lines, i)
+        table = _pipe_table(lines, i) or _space_table(lines, i, text) or _column_table(lines, i, text)
         if table:
             found.append(table)
             i = table.last + 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..textmatch import FoldedText
+from ..textmatch import FoldedText, fold
 from .context import RuleContext
 
 RULE = "wording.doubled"
@@ -37,7 +37,24 @@ CITED_TITLE = re.compile(r"《[^《》]{1,60}》")
 DEFAULTS = {"table_run": 64, "table_numbers": 4, "window": 40, "echo_chars": 6, "long_unit": 3}
 
 
+# A heading whose number was lost, leaving its 、 ("、项目绩效情况").
+LOST_NUMBER = re.compile(r"^、(?P<title>[\u4e00-\u9fff（）()]{2,30})$")
+
+
+def _lost_heading_numbers(ctx: RuleContext) -> None:
+    for block in ctx.doc.paragraphs:
+        m = LOST_NUMBER.match(block.text.strip())
+        if not m:
+            continue
+        start = block.start + block.text.index("、")
+        ctx.add(category="wording", rule="wording.numbering_lost", title=f"标题缺少序号：{block.text.strip()}",
+                detail=f"标题“{block.text.strip()}”以“、”开头，序号缺失。" + ctx.enforces("文字质量：序号连续"),
+                span=(start, start + len(block.text.strip())), suggestion="补上标题的序号（如“三、”）。")
+
+
 def check(ctx: RuleContext) -> None:
+    _doubled_in_cells(ctx)
+    _lost_heading_numbers(ctx)
     params = {**DEFAULTS, **ctx.params(RULE)}
     singles = "".join(c for c in params.get("single_chars") or [] if len(c) == 1)
     single = re.compile(rf"([{re.escape(singles)}])\1") if singles else None
@@ -70,6 +87,8 @@ def check(ctx: RuleContext) -> None:
             lead = max(0, m.start() - 8)
             start, end = ctx.block_span(block, lead, m.end())
             raw = ctx.doc.text[ctx.block_span(block, m.start(), m.end())[0]:end]
+            if any(ch.isspace() for ch in raw):
+                continue  # marks a space apart close two cells (columns read side by side)
             ctx.add(category="wording", rule="wording.punctuation", title=f"标点错误：{raw}",
                     detail=(f"“{raw}”标点重复或冲突。" + ctx.enforces("文字质量：标点规范")),
                     span=(start, end), suggestion="删去多余的标点。")
@@ -166,9 +185,28 @@ def _line_at(text: str, offset: int) -> str:
 # Only a year of this century or the last, a month 1–12 and a day 1–31 written with no
 # space between the digits (a space is a cell boundary: "2019 12月" is two cells).
 GLUED_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(1[0-2]|0?[1-9])(?:(3[01]|[12]\d|0?[1-9])日|月)")
+# A month run into its day after a written year ("2021年1231日"), and a year's 年 written
+# twice before a date ("2021年年12月"; "2020年年末" and "2021年年度" are correct).
+GLUED_MONTH_DAY = re.compile(r"\d年年?(?P<month>1[0-2]|0[1-9])(?P<day>3[01]|[12]\d|0[1-9])日")
+DOUBLED_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}年年(?=\d)")
 
 
 def _glued_dates(ctx: RuleContext, block, ft) -> None:
+    for m in GLUED_MONTH_DAY.finditer(ft.folded):
+        start, end = ctx.block_span(block, m.start("month"), m.end())
+        raw = ctx.doc.text[start:end]
+        if any(ch.isspace() for ch in raw):
+            continue
+        fixed = f"{m.group('month').lstrip('0')}月{m.group('day').lstrip('0')}日"
+        ctx.add(category="wording", rule="wording.date_glued", title=f"日期缺字：{raw}",
+                detail=(f"“{raw}”月份与日期连在一起，疑为“{fixed}”漏字。" + ctx.enforces("文字质量：日期书写")),
+                span=(start, end), stated=raw, expected=fixed, suggestion=f"改为“{fixed}”。")
+    for m in DOUBLED_YEAR.finditer(ft.folded):
+        start, end = ctx.block_span(block, m.start(), m.end())
+        raw = ctx.doc.text[start:end]
+        ctx.add(category="wording", rule="wording.doubled", title=f"词语重复：{raw}",
+                detail=f"“{raw}”中“年”字重复。" + ctx.enforces("文字质量：不得有重复字词"),
+                span=(start, end), stated=raw, expected=raw[:-1], suggestion="删去重复的“年”字。")
     for m in GLUED_DATE.finditer(ft.folded):
         start, end = ctx.block_span(block, m.start(), m.end())
         raw = ctx.doc.text[start:end]
@@ -179,4 +217,32 @@ def _glued_dates(ctx: RuleContext, block, ft) -> None:
         ctx.add(category="wording", rule="wording.date_glued", title=f"日期缺字：{raw}",
                 detail=(f"“{raw}”年份与月份连在一起，疑为“{fixed}”漏字。" + ctx.enforces("文字质量：日期书写")),
                 span=(start, end), stated=raw, expected=fixed, suggestion=f"改为“{fixed}”。")
+
+
+# A two-character word doubled inside one table cell, with more of the cell around it
+# ("社会效益效益指标"). A cell that is nothing but a phrase twice ("显著提升显著提升") is two
+# cells the flattening glued, and is left alone.
+CELL_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")
+
+
+def _doubled_in_cells(ctx: RuleContext) -> None:
+    for block in ctx.doc.blocks:
+        if not block.is_table:
+            continue
+        for cell in block.cells():
+            folded = fold(cell.text)
+            if not 4 < len(folded) <= 30:
+                continue
+            for m in CELL_DOUBLED.finditer(folded):
+                word = m.group(1)
+                if LEGIT_DOUBLE.match(word) or m.start() == 0 and m.end() == len(folded):
+                    continue
+                if m.start() == 0 or m.end() == len(folded):
+                    continue  # a doubled edge may be two cells' words run together
+                ft = FoldedText.of(cell.text)
+                s0, e0 = ft.span(m.start(), m.end())
+                start, end = cell.start + s0, cell.start + e0
+                ctx.add(category="wording", rule=RULE, title=f"词语重复：{m.group()}",
+                        detail=(f"“{cell.text}”中“{word}”连续出现两次，应为笔误。" + ctx.enforces("文字质量：不得有重复字词")),
+                        span=(start, end), stated=m.group(), expected=word, suggestion=f"删去重复的“{word}”。")
 

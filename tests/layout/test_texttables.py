@@ -3,6 +3,7 @@ import pytest
 
 from reviewer.ingest.txt import parse_txt
 from reviewer.layout.values import split_values
+from reviewer.textmatch import fold
 
 
 def tables_of(text: str):
@@ -50,16 +51,47 @@ def test_one_value_per_line_score_form():
     [table] = tables
     assert table[0] == ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"]
     assert table[1] == ["产出指标", "数量指标", "培训人次", "≥500人次", "520人次", "20", "20"]
-    assert table[2] == ["满意度", "≥90%", "85%", "10", "8"]
-    assert table[3][-4:] == ["显著提升", "显著提升", "10", "10"]
+    # every row placed under the header: levels a row leaves out are empty cells
+    assert table[2] == ["", "", "满意度", "≥90%", "85%", "10", "8"]
+    assert table[3] == ["效益指标", "社会效益指标", "群众知晓度", "显著提升", "显著提升", "10", "10"]
 
 
 def test_one_value_per_line_funds_block():
     text = "\n".join(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
                       "年度资金总额", "100", "120", "108", "10", "90%", "9"]) + "\n"
     _, tables = tables_of(text)
-    assert tables == [[["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    # the header gets the label column its rows open with
+    assert tables == [[["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
                        ["年度资金总额", "100", "120", "108", "10", "90%", "9"]]]
+
+
+def test_one_value_per_line_with_empty_cells_and_wrapped_level_names():
+    """Each cell on a line of its own, empty cells pasted as blank lines, level names
+    wrapped ("数量" / "指标"), a score note after a level ("(50)"), a template's "……" row:
+    each row is placed under its header, an empty 偏差原因 stays empty."""
+    cells = ["一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分", "偏差原因", "分析及", "改进措施",
+             "产出指标", "(50)", "数量", "指标", "造林面积", "1.2万亩", "1.2万亩", "10", "10", " ",
+             "病虫害防治面积", "3.45万亩", "3.45万亩", "7", "7", " ",
+             "质量", "指标", "造林成活率", "85%", "85%", "7", "7", " ", "……", " ", " ", " ",
+             "效益指标", "30分)", "经济效", "益指标", "木材销售收入", "1100万元", "1093万元", "6", "5", " "]
+    _, tables = tables_of("\n\n".join(cells) + "\n")
+    [table] = tables
+    rows = [[fold(c) for c in row] for row in table]
+    assert rows[1] == ["产出指标(50)", "数量指标", "造林面积", "1.2万亩", "1.2万亩", "10", "10", ""]
+    assert rows[2] == ["", "", "病虫害防治面积", "3.45万亩", "3.45万亩", "7", "7", ""]
+    assert rows[3][:3] == ["", "质量指标", "造林成活率"]
+    assert rows[4] == ["效益指标30分)", "经济效益指标", "木材销售收入", "1100万元", "1093万元", "6", "5", ""]
+
+
+def test_one_value_per_line_names_wrapped_over_lines_and_amounts_with_units():
+    """A form pasted one cell per line whose column names wrap ("全年" / "执行数") and
+    whose amounts carry 万元: each name read whole, each amount under its column."""
+    text = "\n\n".join(["年初", "预算数", "全年预算数", "全年", "执行数", "分值", "执行率", "得分",
+                        "年度资金总额", "4753.66万元", "4753.66万元", "3824.26万元", "10", "80.45%", "8.05"]) + "\n"
+    _, tables = tables_of(text)
+    [table] = tables
+    assert [fold(c) for c in table[0]] == ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    assert table[1] == ["年度资金总额", "4753.66万元", "4753.66万元", "3824.26万元", "10", "80.45%", "8.05"]
 
 
 @pytest.mark.parametrize("text", [
