@@ -71,6 +71,8 @@ def check(ctx: RuleContext) -> None:
             word = m.group(1)
             if LEGIT_DOUBLE.match(word):
                 continue
+            if folded.startswith(word, m.end()) or folded.endswith(word, 0, m.start()):
+                continue  # three times or more: cells of a flattened table, not a slip
             start, end = ctx.block_span(block, m.start(), m.end())
             mid_start, _ = ctx.block_span(block, m.start() + len(word), m.end())
             # Copies split by white space are separate cells or items, not a slip.
