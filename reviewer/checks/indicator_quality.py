@@ -181,19 +181,19 @@ def _check_row(doc: Document, table: ScoreTable, ind: Indicator, cfg: dict, out:
             stated=level1 or level2, expected="列入预算执行率指标", suggestion="将预算执行类指标单列，不计入产出指标。"))
 
     raw_target = fold(target_text)
-    malformed, category = None, "boilerplate"
+    malformed = None
     if "百分比" in raw_target:
-        malformed, category = "单位写作“百分比”", "unit"  # a unit written as a word
+        malformed = "单位写作“百分比”"
     elif _PLACEHOLDER.search(raw_target):
         malformed = "指标值为占位符"
     elif target is not None and target.unit == "%" and target.value > 100 and _RATE_NAME.search(level3) \
             and not _GROWTH_NAME.search(level3):
-        malformed, category = "比率超过100%", "ratio"
+        malformed = "比率超过100%"
     if malformed:
         out.append(_finding(
             doc, ind, "target", rule="indicator.malformed_target", severity="warning", title="指标值填写不规范",
             detail=f"“{name}”的指标值“{target_text}”{malformed}。", stated=target_text, expected="数值＋计量单位",
-            suggestion="按“比较符号＋数值＋单位”填写指标值。", category=category))
+            suggestion="按“比较符号＋数值＋单位”填写指标值。", category="boilerplate"))
 
     if "满意" in names and any(w in fold(actual_text + ind.text("reason")) for w in cfg.get("no_survey_words", [])):
         out.append(_finding(
