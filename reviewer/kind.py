@@ -54,9 +54,8 @@ class KindConfig:
     instruction_cap: int
     template_threshold: float
     min_placeholders: int
-    # A year left as 20XX in a text full of real amounts is a site that hid the year, not
-    # a template nobody filled in: year placeholders then do not count.
-    year_placeholder: re.Pattern | None = None
+    # XX names and 20XX years in a text full of real amounts are a site that hid them (or
+    # residue the rules report), not a template nobody filled in: they then do not count.
     filled_amounts: int = 0
     amounts: re.Pattern | None = None
 
@@ -90,7 +89,6 @@ def load_config(path: str | None = None) -> KindConfig:
         density_cap=float(tpl["density_cap"]), instruction_weight=float(tpl["instruction_weight"]),
         instruction_cap=int(tpl["instruction_cap"]), template_threshold=float(tpl["threshold"]),
         min_placeholders=int(tpl["min_placeholders"]),
-        year_placeholder=re.compile(tpl["year_placeholder"]) if tpl.get("year_placeholder") else None,
         filled_amounts=int(tpl.get("filled_amounts", 0)),
         amounts=re.compile(tpl["amounts"]) if tpl.get("amounts") else None,
     )
@@ -353,9 +351,9 @@ def _score_text(scores: dict[str, float]) -> str:
 
 def _template_score(doc, body: str, title: str, config: KindConfig) -> tuple[float, list[str]]:
     placeholders = [m.group() for m in config.placeholders.finditer(body)]
-    if config.year_placeholder is not None and config.amounts is not None and config.filled_amounts \
+    if config.amounts is not None and config.filled_amounts \
             and len(config.amounts.findall(body)) >= config.filled_amounts:
-        placeholders = [x for x in placeholders if not config.year_placeholder.fullmatch(x)]
+        placeholders = []  # a filled-in text whose names or years a site hid: residue, not a template
     instructions = [m.group() for m in config.instructions.finditer(body)]
     reasons = []
     score = 0.0

@@ -26,6 +26,8 @@ def rules_and_quotes(findings):
 
 
 STAFFING_VALID = [
+    # the bracket after the total is its breakdown; retirees after it are counted apart
+    "本年实有人数106人（其中：财政拨款在职人员104人，自收自支事业人员2人），退休人员30人。",
     # 编制 counts posts: retirees hold none, so 在职 + 离退休 is no sum of it
     "我局实有编制数63人，2021年末在职人数57人、离退休人数94人。",
     "年末实有人员48人，其中在职人员30人，离休2人，退休16人。",

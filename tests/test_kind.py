@@ -149,7 +149,19 @@ SITE_CHROME_DEPARTMENT = """\
 1、揭阳市榕城区卫生健康局2021年度部门整体支出绩效自评报告一、部门基本情况（一）部门职能。负责全区卫生健康工作。二、绩效自评工作开展情况
 """
 
+# An essay site's copy: years hidden as 20xx, names as XX, the figures all filled in.
+ESSAY_SITE_PROJECT = """\
+农村项目绩效自评报告
+为进一步规范财政衔接资金绩效管理，现将我镇20xx年度衔接资金项目绩效自评报告公开如下：
+一、绩效目标分解下达情况
+20xx年我镇获得财政衔接资金共320万元，其中中央资金180万元，省级资金90万元，县级资金50万元。
+20xx年XX村新建产业路2.4公里，投入资金96万元；XX村改造灌溉水渠3公里，投入资金74万元。
+20xx年XX村建设冷库1座，投入资金150万元。XX镇XX村、XX村受益农户共计412户。
+二、绩效目标完成情况分析
+"""
+
 KIND_CASES = [
+    ("a filled report a site republished with XX and 20xx", ESSAY_SITE_PROJECT, "project"),
     ("department report listing its projects", DEPARTMENT_WITH_PROJECTS, "department_overall"),
     ("project report that says 部门 often", PROJECT_SAYING_DEPARTMENT, "project"),
     ("transfer payment funds, title split over two lines", TRANSFER_PAYMENT, "project"),

@@ -64,11 +64,25 @@ def check_changes(doc: Document, index: FigureIndex) -> list[Finding]:
     return out
 
 
+# Labels of a difference rather than a level ("收入减少477288.6元"), and of a percentage
+# that is a rate of its own, not the change ("预算执行率为100%").
+_DELTA_LABEL = re.compile(r"(?:增加|减少|增长|下降|降低|上升|节约|相差|差额|增减)(?:了|额|数)?$")
+_OTHER_RATE = re.compile(r"(?<!增长)(?<!下降)(?<!增减)率(?:为|是|达到?)?$")
+
+
 def _check_one(doc, para: Paragraph, m: re.Match, out, all_amounts, dominant) -> None:
     s, e = para.sentence_bounds(m.start())
     after = [f for f in para.figures if m.end("dir") <= f.fstart < e]
     delta = next((f for f in after[:1] if f.kind == "amount"), None)
     pct = next((f for f in after[:2] if f.kind == "percent"), None)
+    if pct is not None and _OTHER_RATE.search(pct.label):
+        pct = None
+    if delta is None and pct is not None:
+        # "收入减少477288.6元，同比下降12.770%": the difference stated just before is the delta.
+        clause_start = para.clause_start(m.start())
+        previous_clause = para.clause_start(max(0, clause_start - 1)) if clause_start else 0
+        stated = [f for f in _amounts(para.figures) if previous_clause <= f.fstart < m.start() and _DELTA_LABEL.search(f.label)]
+        delta = stated[-1] if stated else None
     if delta is None and pct is None:
         return
     # The reference value: named inside the comparison, or labelled 上年… in the sentence.
@@ -79,7 +93,7 @@ def _check_one(doc, para: Paragraph, m: re.Match, out, all_amounts, dominant) ->
     if ref is None:
         labelled = [f for f in before if f.fstart >= s and is_previous(f.label)]
         ref = labelled[-1] if labelled else None
-    currents = [f for f in before if f is not ref and not is_previous(f.label)]
+    currents = [f for f in before if f is not ref and not is_previous(f.label) and not _DELTA_LABEL.search(f.label)]
     current = currents[-1] if currents else None
     down = m.group("dir") in _DOWN
     quote = para.span(m.start(), (pct or delta).fend)

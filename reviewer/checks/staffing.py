@@ -46,6 +46,12 @@ def check_staff_sum(doc: Document, para: Paragraph, out: list[Finding]) -> None:
         if "编制" in f.label:
             continue  # a count of posts (实有编制数): retirees hold none, so it is no sum of them
         s, e = para.sentence_bounds(f.fstart)
+        # "实有人数106人（其中：在职104人，自收自支2人），退休人员30人": the bracket holds
+        # the total's breakdown; what follows it is counted apart.
+        if para.text[f.fend:f.fend + 1] in ("(", "（"):
+            close = para.text.find(")", f.fend)
+            if 0 < close < e:
+                e = close
         parts: dict[str, Figure] = {}
         for g in para.figures:
             if g.fstart < f.fend or g.unit not in _PEOPLE_UNITS:
