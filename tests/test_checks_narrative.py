@@ -236,3 +236,17 @@ def test_share_of_a_narrower_named_total_is_not_judged_against_the_whole():
             "占一般公共预算项目支出总额的100%。")
     doc = doc_from_text(text)
     assert check_shares(doc, FigureIndex(doc)) == []
+
+
+@pytest.mark.parametrize("text, flagged", [
+    # the parts, in 万元, add up to the total's number written in 元: the total's unit slipped
+    ("完成村卫生室补助471.23元，其中中央补助189.63万元，地方财政补助281.6万元。", True),
+    # parts that do not add up to the number: a part above its whole, not a unit slip
+    ("完成村卫生室补助47.23元，其中中央补助189.63万元，地方财政补助281.6万元。", False),
+])
+def test_a_total_in_the_wrong_unit_is_one_unit_finding(text, flagged):
+    rules = [f.rule for f in run(check_sums, text)]
+    if flagged:
+        assert rules == ["unit.total_unit"]
+    else:
+        assert "unit.total_unit" not in rules and "arithmetic.part_exceeds_whole" in rules

@@ -92,6 +92,11 @@ def test_labelled_items(text, expected):
     # top-level titles numbered like the body's items: the title "3." after the item "3." starts a part
     ("2. 部门整体收支情况\n\n1.加强预算管理，细化支出。\n\n2.规范资产管理，定期盘点。\n\n3.压减一般性支出。\n\n"
      "3. 评价情况分析及综合评价结论\n", []),
+    # item 1 again under the next part: a new list
+    ("一、项目概况\n\n（一）项目基本情况\n\n二、绩效目标\n\n（一）总体目标\n", []),
+    # item 1 twice in a row: a repeat, not a new list
+    ("一、项目概况\n\n（一）项目基本情况\n\n（一）项目概况\n\n本项目共投入资金20万元。\n",
+     [("duplicate.numbering", "（一）", "（二）")]),
     # two titles with one number are a repeat all the same
     ("2. 部门整体收支情况\n\n3. 绩效目标完成情况\n\n3. 评价情况分析及综合评价结论\n", [("duplicate.numbering", "3", "4")]),
 ])

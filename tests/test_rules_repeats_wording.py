@@ -58,6 +58,7 @@ WORDING = [
     ("comma before full stop", "年末实有人数20人，在职7人，退休13人，。", "wording.punctuation", "，。"),
     ("semicolon before full stop", "完成调解案件320件；。", "wording.punctuation", "；。"),
     ("double comma", "完成调解案件320件，，调解成功率98%。", "wording.punctuation", "，，"),
+    ("comparator written twice", "供水水质达标率指标值≥≥98%，实际完成99%。", "wording.punctuation", "≥≥"),
     ("year run into its month", "截至201912月，全省共完成棚户区改造开工19.8万套。", "wording.date_glued", "201912月"),
     ("year run into its month and day", "项目于20211231日前全部完工并通过验收。", "wording.date_glued", "20211231日"),
     ("month run into its day after a year", "项目于2021年1231日前全部完工并通过验收。", "wording.date_glued", "1231日"),

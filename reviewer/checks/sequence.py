@@ -163,8 +163,10 @@ def _paragraph_lists(doc: Document) -> list[Finding]:
     saved: dict[int, _List] = {}
     labelled: dict[str, _Tracker] = {}
     titled: dict[int, bool] = {}  # rank -> whether its last numbered paragraph was a short title
+    previous_first: int | None = None  # rank of the paragraph before, when it was item 1 of its list
     for block in doc.paragraphs:
         text = block.text
+        first_before, previous_first = previous_first, None
         m_label = _LABELLED.match(text)
         if m_label:
             token = m_label.group("d") or m_label.group("c")
@@ -204,6 +206,11 @@ def _paragraph_lists(doc: Document) -> list[Finding]:
                     trackers[rank].current is not None and n == trackers[rank].current.last + 1):
                 trackers[rank].current = saved.pop(rank)
             event = trackers[rank].feed(n, span, m.group("n"))
+            if n == 1:
+                if first_before == rank and not inside_deeper:
+                    # "（一）项目基本情况" straight after "（一）…": item 1 twice, not a new list
+                    event = _Event("repeat", 1, 1, span, m.group("n"))
+                previous_first = rank
             # A short title ("3. 评价情况分析") and a body item ("3.加强…。") share the style in
             # reports numbered 1. 2. 3. at the top: a title after an item of its number
             # starts the next part, it repeats nothing.

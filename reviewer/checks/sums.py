@@ -161,6 +161,8 @@ def _totals_before(para: Paragraph, pos: int, sentence_start: int) -> list[Figur
 
 
 def _check_part_not_larger(doc, para, total: Figure, parts: list[Figure], out) -> None:
+    if _unit_slip_of_total(doc, para, total, parts, out):
+        return
     for p in parts:
         if _base(p) > _base(total):
             out.append(prepass_finding(
@@ -169,6 +171,26 @@ def _check_part_not_larger(doc, para, total: Figure, parts: list[Figure], out) -
                 span=para.span(para.clause_start(total.fstart), p.fend), stated=p.shown(),
                 expected=f"≤{total.shown()}", suggestion="核对总数与其中数。",
             ))
+
+
+def _unit_slip_of_total(doc, para, total: Figure, parts: list[Figure], out) -> bool:
+    """"补助471.23元，其中中央补助189.63万元，地方补助281.6万元": the parts, all in one
+    unit, add up to the total's number in another unit. The total's unit is the slip, not
+    the parts: one unit finding rather than "part above whole" for each part."""
+    units = {p.unit for p in parts}
+    if len(parts) < 2 or len(units) != 1 or total.unit in units or total.unit not in AMOUNT_FACTORS:
+        return False
+    (unit,) = units
+    if unit not in AMOUNT_FACTORS or not consistent(total.num_text, sum(p.value for p in parts)):
+        return False
+    out.append(prepass_finding(
+        doc, category="unit", rule="unit.total_unit", title="合计金额单位疑误",
+        detail=f"其中各项{' + '.join(p.shown() for p in parts)}，数值之和正是{total.num_text}，"
+               f"而总数写作“{total.shown()}”，单位应为{unit}。",
+        span=(total.start, total.end), stated=total.shown(), expected=f"{total.num_text}{unit}",
+        severity="warning", suggestion=f"核对总数单位，应为“{total.num_text}{unit}”。",
+    ))
+    return True
 
 
 def _report_sum(doc, para, total: Figure, parts: list[Figure], span, rule: str, out) -> None:

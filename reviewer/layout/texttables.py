@@ -121,8 +121,9 @@ def _space_table(lines: list[Line], i: int, text: str) -> TextTable | None:
     n_values = len(header_tokens) - n_names
     header = lines[i]
     rows: list[list[Cell]] = [[_cell(s, e, t, 0, 0) for s, e, t in _tokens(header)]]
-    if n_names == 0:  # a funds header names no label column: its rows open with one
-        return _space_funds_table(lines, i, n_values, rows[0])
+    if n_names == 0:  # a funds header: its rows open with a label
+        label_named = whole_line_roles(fold(header_tokens[0])) is None  # "项目资金 年初预算数 …"
+        return _space_funds_table(lines, i, n_values - label_named, rows[0], label_named)
     pending: list[int] = []
     j = i + 1
     last = i
@@ -174,12 +175,14 @@ def _space_table(lines: list[Line], i: int, text: str) -> TextTable | None:
 _VALUE_TOKEN = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—–/／]{1,3})$")
 
 
-def _space_funds_table(lines: list[Line], i: int, n_values: int, header: list[Cell]) -> TextTable | None:
+def _space_funds_table(lines: list[Line], i: int, n_values: int, header: list[Cell],
+                       label_named: bool = False) -> TextTable | None:
     """A funds block under a header line (年初预算数 全年预算数 全年执行数 分值 执行率 得分):
     each row a label and its figures. A row with fewer figures than columns leaves its
-    last cells empty (a 其中 row has no 分值, 执行率 or 得分)."""
+    last cells empty (a 其中 row has no 分值, 执行率 or 得分). The label column has a header
+    cell of its own when the line opens with one (项目资金), else an empty one."""
     anchor = header[0].start
-    rows = [[_cell(anchor, anchor, "", 0, 0)] + header]
+    rows = [header if label_named else [_cell(anchor, anchor, "", 0, 0)] + header]
     j, last = i + 1, i
     while j < len(lines):
         spans = _tokens(lines[j])
@@ -205,7 +208,13 @@ def _space_funds_table(lines: list[Line], i: int, n_values: int, header: list[Ce
 _MONEY_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:万元|元|亿元)$")
 
 
+# A level's or an indicator's name is no target or actual value ("数量指标", "指标1工程资金").
+_NAME_LIKE = re.compile(r"指标$|^指标\d|^[(（]?\d{1,2}[)）.、]?指标")
+
+
 def _value_fits(role: str, folded: str) -> bool:
+    if role in ("target", "actual_value") and _NAME_LIKE.search(folded):
+        return False
     if role == "rate":
         return bool(_NUMERIC_CELL.match(folded))
     if role in ("budget", "actual") and _MONEY_CELL.match(folded):

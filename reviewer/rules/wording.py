@@ -28,7 +28,7 @@ DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 LEGIT_DOUBLE = re.compile(r"^(一[\u4e00-\u9fff]{1,2}|[〇零一二三四五六七八九十百千万两]+)$")
 # On folded text: NFKC turns "，" into "," and "；" into ";", "：" into ":".
 # A run of three or more "。" is an ellipsis or a contents-page leader, not a doubled stop.
-PUNCT = re.compile(r"(?<!。)。。(?!。)|[,;:、]。|,,|;;|、、|,;|;,")
+PUNCT = re.compile(r"(?<!。)。。(?!。)|[,;:、]。|,,|;;|、、|,;|;,|≥≥|≤≤")
 CLAUSE_BREAK = re.compile(r"[。!?;,:、]")
 SENTENCE_MARK = re.compile(r"[。!?;]")
 NUMBER = re.compile(r"[≥≤<>]?\d+(?:\.\d+)?%?")
