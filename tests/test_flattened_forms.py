@@ -69,3 +69,14 @@ def test_whole_row_left_at_zero_is_one_finding(tmp_path, fmt):
     review = offline_review(_write(tmp_path, fmt, form))
     found = [f for f in review.findings if f.rule == "arithmetic.part_exceeds_whole"]
     assert len(found) == 1 and "疑似未填写" in found[0].detail
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("closed, flagged", [(False, False), (True, True)])
+def test_the_last_group_of_a_form_cut_short_is_not_judged(tmp_path, fmt, closed, flagged):
+    """A page saved only so far stops inside the form: its last first-level group may miss
+    rows, so its weight is judged only when a total row shows the form ends there."""
+    cut = FORM[:FORM.index("满意度指标（10分）")].replace("12处 30 30", "12处 20 20")
+    form = cut + ("总分 90 86.5" if closed else "")
+    review = offline_review(_write(tmp_path, fmt, form))
+    assert ("score.level1_weight" in {f.rule for f in review.findings}) is flagged

@@ -720,9 +720,12 @@ def _check_level1(doc: Document, table: ScoreTable, notes: dict) -> list[Finding
     out: list[Finding] = []
     against_note: list[tuple[str, Decimal, Decimal, str, tuple[int, int]]] = []
     groups = _group_by_level1(table.leaves)
-    for key, members in groups.items():
+    # A form recovered from flattened text may stop short (a page saved only so far, a row
+    # the reader could not split): its last group is whole only when a total row closes it.
+    open_last = table.block.inferred and table.total is None
+    for n, (key, members) in enumerate(groups.items()):
         weight_sum = _leaf_sums(members, "weight")
-        if weight_sum is None:
+        if weight_sum is None or open_last and n == len(groups) - 1:
             continue
         first = next((m.level1_cell for m in members if m.level1_cell is not None), None)
         own = _level1_note(doc, first) if first is not None else None

@@ -418,7 +418,8 @@ _NAME_STOP = re.compile(r"[\d≥≤<>]")
 
 
 def _name_end(folded: str, pos: int) -> int:
-    """Where an indicator name ends: at the first figure not inside brackets."""
+    """Where an indicator name ends: at the first figure not inside brackets. The number
+    of a numbered indicator ("指标1免费发放…", "指标2：…") is part of its name."""
     depth = 0
     i = pos
     while i < len(folded):
@@ -427,6 +428,10 @@ def _name_end(folded: str, pos: int) -> int:
             depth += 1
         elif ch in ")）" and depth:
             depth -= 1
+        elif depth == 0 and ch.isdigit() and folded.endswith("指标", pos, i) \
+                and folded[i + 1:i + 2] and not folded[i + 1].isdigit():
+            i += 1
+            continue
         elif depth == 0 and _NAME_STOP.match(ch):
             return i
         i += 1

@@ -79,6 +79,8 @@ def _unit(value: str) -> str:
 def _plausible(roles: list[str], values: list[str]) -> int | None:
     """None if the values break the arithmetic of their columns, else a preference."""
     by = dict(zip(roles, values))
+    if by.get("target") == "0" or by.get("actual_value") == "0" and by.get("target", "").startswith("0"):
+        return None  # a bare 0 target: the digits of one figure ("8000亩") split into several
     weight, score = _num(by.get("weight", "")), _num(by.get("score", ""))
     if weight is not None and (weight > 100 or score is not None and score > weight):
         return None

@@ -127,6 +127,15 @@ def test_glued_form_on_one_line():
     assert [p.text for p in doc.paragraphs] == ["附件:绩效自评表", "注:本表由单位填写。"]
 
 
+def test_glued_numbered_indicator_names_keep_their_number():
+    text = ("绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施"
+            "产出指标(40分)数量指标指标1免费发放原原种8550万粒550万粒8指标2企业自行采购8200万粒200万粒8\n")
+    _, tables = tables_of(text)
+    [table] = tables
+    assert table[1][2:7] == ["指标1免费发放原原种", "8", "550万粒", "550万粒", "8"]
+    assert table[2][2:7] == ["指标2企业自行采购", "8", "200万粒", "200万粒", "8"]
+
+
 def test_glued_names_in_prose_are_not_a_table():
     text = "本次评价设置一级指标、二级指标和三级指标，分值和得分按办法确定，年度指标值以批复为准。\n"
     assert tables_of(text)[1] == []
@@ -147,6 +156,7 @@ def test_glued_values_split_by_column_roles(roles, text, expected):
 
 @pytest.mark.parametrize("roles,text", [
     (["weight", "target", "actual_value", "score"], "年度目标"),  # no figures
+    (["weight", "target", "actual_value", "score"], "8000亩"),  # one figure's digits are no four values
     (["budget", "actual", "weight", "rate", "score"], "10020010050%10"),  # rate ≠ actual ÷ budget
 ])
 def test_glued_values_that_do_not_fit(roles, text):
