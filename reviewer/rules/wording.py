@@ -73,6 +73,8 @@ def check(ctx: RuleContext) -> None:
                 continue
             if folded.startswith(word, m.end()) or folded.endswith(word, 0, m.start()):
                 continue  # three times or more: cells of a flattened table, not a slip
+            if _between_column_names(folded, m.start(), m.end(), len(word)):
+                continue  # "三级指标指标值": two column names of a flattened header
             start, end = ctx.block_span(block, m.start(), m.end())
             mid_start, _ = ctx.block_span(block, m.start() + len(word), m.end())
             # Copies split by white space are separate cells or items, not a slip.
@@ -247,4 +249,15 @@ def _doubled_in_cells(ctx: RuleContext) -> None:
                 ctx.add(category="wording", rule=RULE, title=f"词语重复：{m.group()}",
                         detail=(f"“{cell.text}”中“{word}”连续出现两次，应为笔误。" + ctx.enforces("文字质量：不得有重复字词")),
                         span=(start, end), stated=m.group(), expected=word, suggestion=f"删去重复的“{word}”。")
+
+
+def _between_column_names(folded: str, start: int, end: int, half: int) -> bool:
+    """Whether the doubled word's first copy ends one column name and its second starts
+    the next ("三级指标" + "指标值")."""
+    from ..layout.header import HEADER_RE
+
+    window_start = max(0, start - 8)
+    ends = {m.end() for m in HEADER_RE.finditer(folded, window_start, min(len(folded), end + 8))}
+    starts = {m.start() for m in HEADER_RE.finditer(folded, start + half, min(len(folded), end + 8))}
+    return start + half in ends and start + half in starts
 
