@@ -106,6 +106,7 @@ CLEAN_WORDING = [
     ("dates written in full", "截至2019年12月，于2021年12月31日前完工，2019.12月报送。"),
     ("a year cell beside a month cell", "年度 月份 完成量\n2019 12月 320件\n"),
     ("a 13th month is no date", "累计完成201913月份以来的报表。"),
+    ("one character four times", "精品久久久久在线，哈哈哈哈。"),
     ("two column names of a flattened header", "绩效指标一级指标二级指标三级指标指标值全年实际完成值未完成原因和改进措施"),
     ("a word three times: cells of a flattened table", "2、市区财政其它其它其它14.82其它二、项目支出明细情况"),
     ("年年 that is no slip", "年年开展评比，2020年年末无结转，2021年年度预算总额120万元，2021年年底前完工。"),

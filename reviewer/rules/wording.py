@@ -73,6 +73,8 @@ def check(ctx: RuleContext) -> None:
                 continue
             if folded.startswith(word, m.end()) or folded.endswith(word, 0, m.start()):
                 continue  # three times or more: cells of a flattened table, not a slip
+            if len(word) > 1 and len(set(word)) == 1:
+                continue  # one character four times ("久久久久"): no word doubled
             if _between_column_names(folded, m.start(), m.end(), len(word)):
                 continue  # "三级指标指标值": two column names of a flattened header
             start, end = ctx.block_span(block, m.start(), m.end())
