@@ -115,13 +115,20 @@ def _claims(index: FigureIndex) -> list[tuple[Paragraph, re.Match]]:
     return found
 
 
-def _reason_may_be_cut_off(doc: Document, index: FigureIndex, para: Paragraph) -> bool:
+def _last_part_start(index: FigureIndex) -> int:
+    """Where the last part (a heading numbered 一、 or （一）) starts; 0 when there is none."""
+    last = 0
+    for p in index.paragraphs:
+        rank = heading_rank(p.block.text)
+        if rank is not None and rank <= 1:
+            last = p.block.start
+    return last
+
+
+def _reason_may_be_cut_off(doc: Document, last_part: int, para: Paragraph) -> bool:
     """A text cut short (a saved page's opening) before the part after this one begins:
     the reason may follow in what was cut off."""
-    if doc.cut_at >= len(doc.text):
-        return False
-    ranks = (heading_rank(p.block.text) for p in index.paragraphs if p.block.start > para.block.start)
-    return not any(rank is not None and rank <= 1 for rank in ranks)
+    return doc.cut_at < len(doc.text) and para.block.start >= last_part
 
 
 def check_targets(doc: Document, index: FigureIndex) -> list[Finding]:
@@ -143,10 +150,11 @@ def check_targets(doc: Document, index: FigureIndex) -> list[Finding]:
             span=para.span(s, e), stated=m.group(), expected="如实反映未完成的指标并说明原因",
             severity="warning", suggestion="如实表述目标完成情况，说明未达标指标的偏差原因及改进措施。",
         ))
+    last_part = _last_part_start(index)
     for u in unmet:
         s, e = u.para.sentence_bounds(u.target.fstart)
         tail = u.para.text[s:min(len(u.para.text), e + 80)]
-        if _REASON.search(tail) or _reason_may_be_cut_off(doc, index, u.para):
+        if _REASON.search(tail) or _reason_may_be_cut_off(doc, last_part, u.para):
             continue
         out.append(prepass_finding(
             doc, category="unsupported_claim", rule="claim.unmet_no_reason", title="指标未达标且未说明原因",
