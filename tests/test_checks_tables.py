@@ -83,6 +83,9 @@ QUIET = {
     "a funds row whose whole is stated and parts agree": [
         ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
         ["年度资金总额", "90", "90", "89.97", "10", "99.97%", "10"], ["其中：财政拨款", "90", "90", "89.97", "", "", ""]],
+    "consistent funds block under a header without a label column": [
+        ["全年预算数(A)", "全年执行数(B)", "预算执行率(B/A×100%)", ""],
+        ["年度资金总额:", "808.1", "692.98", "86%"], ["其中:中央财政资金", "808.1", "692.98", "86%"]],
     "score table totals are left to scoretable": [
         ["一级指标", "三级指标", "分值", "得分"], ["产出", "数量", "50", "40"], ["效益", "社会效益", "50", "45"],
         ["合计", "", "100", "99"]],
@@ -105,6 +108,12 @@ REPORTS = {
     "a funds source above the total": (funds(total="512.37", sources=("600.00", "112.37", "100.00")),
                                        "arithmetic.part_exceeds_whole", "600.00"),
     "rate ≠ actual ÷ budget": (budget(rate="95.00%"), "ratio.table_rate", "95.00%"),
+    # the header's names start one column left of the figures (the label column's header is
+    # a merged cell above): the names are moved over the figures they head
+    "funds total under a header without a label column": (
+        [["全年预算数(A)", "全年执行数(B)", "预算执行率(B/A×100%)", ""],
+         ["年度资金总额:", "2000", "1157.97", "57.89%"], ["其中:中央财政资金", "2000", "1157.9", "57.89%"],
+         ["地方财政资金", "", "", ""]], "arithmetic.funds_total", "1157.97"),
     "a whole left at 0 under parts with amounts": (
         [["", "年初预算数", "全年预算数", "全年执行数"], ["年度资金总额", "0", "0", "0"],
          ["其中：本年财政拨款", "90", "89.97", "89.97"]], "arithmetic.part_exceeds_whole", "0"),

@@ -384,12 +384,29 @@ def build_grid_tables(grid: Grid, caption: str = "", unit: str | None = None) ->
     return _build_segment(grid, caption, unit)
 
 
+def _header_lacks_label_column(header: list[str], first_row: list[str]) -> bool:
+    """A header row that starts with a figure's column (全年预算数 | 全年执行数 | 执行率) over
+    rows that start with a label (年度资金总额 | 2000 | 1157.97 | 57.89%): the label column's
+    header is a merged cell elsewhere (资金情况), so the names sit one column too far left."""
+    k = next((i for i, h in enumerate(header) if not h), len(header))
+    if k == 0 or k == len(header) or any(header[k:]):
+        return False
+    role, _ = W.column_role(header[0])
+    if role not in W.MONEY_ROLES and role != "rate":
+        return False
+    filled = [i for i, t in enumerate(first_row) if t]
+    return filled == list(range(k + 1)) and not looks_numeric(first_row[0]) \
+        and all(looks_numeric(t) for t in first_row[1:k + 1])
+
+
 def _build_segment(grid: Grid, caption: str, unit: str | None) -> list[Table]:
     if not grid.cells:
         return []
     n = header_row_count(grid.texts)
     header = header_texts(grid, n)
     first = n if n < len(grid.texts) else None
+    if first is not None and n and _header_lacks_label_column(header[-1], grid.texts[first]):
+        header[-1] = [""] + header[-1][:-1]
     # Level words (类/款/项) printed in the first data row belong to the header.
     fused: dict[int, str] = {}
     if first is not None:
