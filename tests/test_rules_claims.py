@@ -100,3 +100,45 @@ def test_what_counts_as_denying_problems(body, denies):
     from reviewer.textmatch import fold
 
     assert bool(NEGATED_PROBLEMS.match(fold(body))) is denies
+
+
+# --- an execution rate below the line that nothing explains -----------------------------------
+FUNDS_FORM = ("四、预算执行情况\n| 资金来源 | 全年预算数 | 全年执行数 | 执行率 |\n"
+              "| 年度资金总额 | 2000 | 1157.97 | 57.90% |\n| 其中：中央财政资金 | 2000 | 1157.97 | 57.90% |\n")
+CLOSING = "六、结果应用\n自评结果将在部门网站公开。\n"
+
+
+@pytest.mark.parametrize("name, text, flagged", [
+    ("a low rate nothing explains", HEAD + FUNDS_FORM + CLOSING, True),
+    ("a reason in the narrative",
+     HEAD + FUNDS_FORM + "五、存在的问题\n因场馆工程尚未完工，部分资金未支付。\n" + CLOSING, False),
+    ("a rate above the line", HEAD + FUNDS_FORM.replace("57.90%", "95.00%").replace("1157.97", "1900") + CLOSING, False),
+    ("a text cut short may explain it after the cut", HEAD + FUNDS_FORM + "五、存在的问题\n部分资", False),
+])
+def test_low_execution_without_a_reason(name, text, flagged):
+    rules = [f.rule for f in claims(text)]
+    assert ("claim.low_execution_no_reason" in rules) is flagged, rules
+
+
+def test_low_execution_without_a_reason_in_a_word_table(tmp_path):
+    import docx
+
+    from reviewer.ingest import load
+
+    document = docx.Document()
+    for line in HEAD.strip().split("\n") + ["四、预算执行情况"]:
+        document.add_paragraph(line)
+    rows = [["资金来源", "全年预算数", "全年执行数", "执行率"], ["年度资金总额", "2000", "1157.97", "57.90%"]]
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    for line in CLOSING.strip().split("\n"):
+        document.add_paragraph(line)
+    path = tmp_path / "report.docx"
+    document.save(path)
+    doc = load(path)
+    doc.sections = build_sections(doc)
+    found = [f for f in run_rules(doc, document_info(doc), load_rubric("department_overall"))
+             if f.rule == "claim.low_execution_no_reason"]
+    assert len(found) == 1 and found[0].quote == "57.90%"

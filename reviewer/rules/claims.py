@@ -34,7 +34,8 @@ COUNT_VALUE = re.compile(r"^[^\d]{0,3}?(\d+)(人次|人|家|户|个|次|场|期|
 
 def check(ctx: RuleContext) -> None:
     _perfect_score(ctx)
-    _no_problems_despite_low_execution(ctx)
+    if not _no_problems_despite_low_execution(ctx):
+        _low_execution_without_reason(ctx)
     _vague_completion(ctx)
     _satisfaction(ctx)
     _target_equals_actual(ctx)
@@ -132,12 +133,54 @@ def computed_low_execution(ctx: RuleContext, threshold: float) -> str | None:
     return worst[1] if worst else None
 
 
-def _no_problems_despite_low_execution(ctx: RuleContext) -> None:
+def _table_low_execution(ctx: RuleContext, threshold: float) -> tuple[str, tuple[int, int]] | None:
+    """The lowest execution rate a funds table states below `threshold`, and its cell."""
+    from ..tables.build import build_tables
+
+    worst = None
+    for table in build_tables(ctx.doc):
+        for col in table.columns_with("rate"):
+            for row in table.data_rows():
+                value = row.value(col.index)
+                if value is None or value.number is None or not value.percent or value.number >= threshold:
+                    continue
+                if worst is None or value.number < worst[0]:
+                    worst = (value.number, f"“{row.label or col.name}”执行率{value.text}", (value.cell.start, value.cell.end))
+    return (worst[1], worst[2]) if worst else None
+
+
+def _low_execution_without_reason(ctx: RuleContext) -> None:
+    """An execution rate below the line (90%) that nothing in the report explains: no
+    sentence about spending gives a cause. A text cut short may explain it later."""
+    rule = "claim.low_execution_no_reason"
+    if ctx.rubric.check(rule) is None or ctx.doc.cut_at < len(ctx.doc.text):
+        return
+    params = ctx.params(rule)
+    threshold = float(params.get("low_rate", 90))
+    found = _table_low_execution(ctx, threshold)
+    if found is None:
+        return
+    low, span = found
+    reasons = re.compile("|".join(params.get("reason_words") or ["原因"]))
+    spending = re.compile("|".join(params.get("spending_words") or ["执行", "支出"]))
+    for sentence in ctx.sentences:
+        if spending.search(sentence.folded) and reasons.search(sentence.folded):
+            return
+    for block in ctx.doc.blocks:  # a reason written in the form's own cells
+        if block.is_table and any(reasons.search(fold(c.text)) and spending.search(fold(c.text)) for c in block.cells()):
+            return
+    ctx.add(category="unsupported_claim", rule=rule, title="预算执行率偏低且未说明原因",
+            detail=(f"{low}，低于{threshold:g}%，报告未说明资金未执行的原因。"
+                    + ctx.enforces("结论须有依据：执行率低须说明原因")),
+            span=span, suggestion="说明预算执行率偏低的原因（项目进度、资金拨付、结转安排等）及改进措施。")
+
+
+def _no_problems_despite_low_execution(ctx: RuleContext) -> bool:
     """"暂无问题" in the problems part while the report's own figures show low spending."""
     rule = "claim.no_problems_low_execution"
     problems = ctx.section_rule("problems")
     if problems is None:
-        return
+        return False
     threshold = float(ctx.params(rule).get("low_rate", 90))
     for sec in ctx.sections_for(problems):
         body = re.sub(r"^[。.,:：]", "", ctx.section_body(sec))
@@ -145,7 +188,7 @@ def _no_problems_despite_low_execution(ctx: RuleContext) -> None:
             continue
         low = low_execution(ctx, threshold) or computed_low_execution(ctx, threshold)
         if not low:
-            return
+            return False
         start = ctx.doc.text.find(body[:2], sec.heading_end)
         span = (sec.heading_start, sec.end if sec.end - sec.heading_start < 80 else sec.heading_end)
         if 0 <= start < sec.end:
@@ -154,7 +197,8 @@ def _no_problems_despite_low_execution(ctx: RuleContext) -> None:
                 detail=(f"“{sec.title}”称没有问题，但{low}，低于{threshold:g}%，未分析原因。"
                         + ctx.enforces("结论须有依据：执行率低须说明原因")),
                 span=span, suggestion="分析预算执行率偏低的原因，如实列出存在的问题和改进措施。")
-        return
+        return True
+    return False
 
 
 def _vague_completion(ctx: RuleContext) -> None:
