@@ -119,6 +119,8 @@ def test_indicator_scores_that_follow_the_rules(target, actual, weight, score, n
     ("≥90%", "85%", "10", "10", "预算执行率", "score.full_on_unmet", "error", "9.44分"),
     # rounding a whole-number score must not hide full marks on an unmet target (0.89 → 1)
     (">=900人", "800人", "1", "1", "职业技能培训人数", "score.full_on_unmet", "error", "0.89分"),
+    # a unit per head: "元/户" on both sides compares like "元"
+    ("<=5300元/户", "5830元/户", "10", "10", "临时救助标准", "score.full_on_unmet", "error", "9.09分"),
 ])
 def test_indicator_scores_that_break_the_rules(target, actual, weight, score, name, rule, severity, expected):
     findings = check_score_tables(one_row(target, actual, weight, score, name))

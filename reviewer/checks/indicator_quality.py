@@ -456,7 +456,9 @@ def _check_missing_types(doc: Document, tables: list[ScoreTable], cfg: dict, out
     # Only a form read whole: every indicator row under a named level, and a total row or
     # weights that reach the full mark (a truncated excerpt is never missing anything).
     full = Decimal(str(cfg.get("score_arithmetic", {}).get("full_mark", 100)))
-    complete = any(t.total is not None for t in tables) or _weights(leaves) == full
+    # The funds block counts once (its 其中 rows repeat the 年度资金总额 row's weight).
+    funds = [i for i in leaves if "rate" in i.cells][:1]
+    complete = any(t.total is not None for t in tables) or _weights(indicators + funds) == full
     if len(named) < 3 or len(named) != len(indicators) or not complete:
         return
     output_words = spec.get("output_words", ["产出"])

@@ -431,7 +431,8 @@ def score_tables(doc: Document) -> list[ScoreTable]:
 _QUANTITY = re.compile(
     r"^(?P<pre>[≥≤<>=＜＞≧≦]{1,2}|不低于|不少于|不高于|不超过|不大于|大于|高于|低于|小于|达到|控制在)?"
     r"(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<unit>%|‰|万元|亿元|千元|元|万|个月|[\u4e00-\u9fff]{1,3})?"
+    # a unit per head or per period as well ("5300元/户", "583元/人*月")
+    r"(?P<unit>(?:%|‰|万元|亿元|千元|元|万|个月|[\u4e00-\u9fff]{1,3})(?:/[\u4e00-\u9fff][\u4e00-\u9fff·*]{0,3})?)?"
     r"(?P<post>以上|以下|以内)?$"
 )
 _LOWER_BETTER_NAME = re.compile(r"控制率|调整率|结余率|结转|投诉|事故|差错|发生率|超支|变动率|成本|费用|支出|时间|时限|周期|天数|率下降")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from ..document import Block, Document
 from .chrome import find_chrome
 from .join import Line, join_runs, page_geometry, wrap_width
-from .texttables import TextTable, find_tables
+from .texttables import PIPES_ONLY, TextTable, find_tables, is_cell_stream
 
 __all__ = ["recover", "Line", "TextTable"]
 
@@ -54,6 +54,9 @@ def recover(doc: Document) -> Document:
     # 1. Chrome.
     line_items = [it for it in items if isinstance(it, Line)]
     reasons = find_chrome([ln.text for ln in line_items])
+    if is_cell_stream(line_items):
+        # A table saved one cell per line: a bare "|" is an empty cell, not a list mark.
+        reasons = [None if r and PIPES_ONLY.match(ln.text) else r for ln, r in zip(line_items, reasons)]
     dropped_ids = set()
     for line, reason in zip(line_items, reasons):
         if reason:

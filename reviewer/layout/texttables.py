@@ -8,7 +8,7 @@ of one line) the table covers, and its rows as cells pointing into the document 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..document import Cell
 from ..sections import HEADING_RE
@@ -239,7 +239,7 @@ def _wrapped_name(lines: list[Line], j: int) -> tuple[list[str] | None, int]:
     first = roles_of(j, j + 1)
     best: tuple[list[str] | None, int] = (first, 1)
     for pieces in range(2, _HEADER_PIECES + 1):
-        if j + pieces > len(lines) or lines[j + pieces - 1].blanks_before > 1:
+        if j + pieces > len(lines) or lines[j + pieces - 1].blanks_before > 1 or not lines[j + pieces - 1].text:
             break
         if first is not None and roles_of(j + pieces - 1, j + pieces) is not None:
             break  # the next line is a column of its own
@@ -335,7 +335,9 @@ def _column_row(roles: list[str], names: list[Line], values: list[Line], reason:
     return grid
 
 
-def _column_table(lines: list[Line], i: int, text: str) -> TextTable | None:
+def _column_table(lines: list[Line], i: int, text: str, explicit_empty: bool = False) -> TextTable | None:
+    """`explicit_empty`: the lines are a table's cells with its empty cells kept (a page
+    saved one cell per line), so the cell after a row's last figure is its 偏差原因."""
     found = _column_header(lines, i)
     if not found:
         return None
@@ -352,9 +354,17 @@ def _column_table(lines: list[Line], i: int, text: str) -> TextTable | None:
     rows: list[list[Cell]] = [header_cells]
     buffer: list[Line] = []
     last = j - 1
+    empties = 0
     while j < len(lines):
         ln = lines[j]
         folded = fold(ln.text)
+        if not folded:  # an empty cell of a table saved one cell per line
+            empties += 1
+            if empties > 8:
+                break
+            j += 1
+            continue
+        empties = 0
         # Empty cells pasted as blank lines leave gaps inside the table: a row of them
         # (a template's "……" row) is a gap of several lines once rows have been read.
         gap_limit = 8 if len(rows) >= 3 else 4
@@ -372,7 +382,10 @@ def _column_table(lines: list[Line], i: int, text: str) -> TextTable | None:
             # An optional text column after the figures: a reason, or a dash for none.
             if trailing and j < len(lines):
                 nxt = fold(lines[j].text)
-                if nxt in ("无", "/", "-", "—", "——") or re.search(r"原因|因为|由于|^已|^未", nxt):
+                if explicit_empty and not (nxt and _NUMERIC_CELL.match(nxt)):
+                    reason = lines[j] if nxt else None
+                    j += 1
+                elif nxt in ("无", "/", "-", "—", "——") or re.search(r"原因|因为|由于|^已|^未", nxt):
                     reason = lines[j]
                     j += 1
             rows.append(_column_row(roles, names, tail, reason, text, header_cells[0].start))
@@ -741,16 +754,50 @@ def _glued_tables(line: Line, index: int) -> list[TextTable]:
 _LOST_DIGITS = re.compile(r"(?<![\d.])\.\d{1,2}\.\d")
 
 
+# A web page's table saved one cell per line, each cell closed by "|" ("年度资金总额: |",
+# "30 |"), an empty cell a bare "|" (or several run together, "||||").
+_CELL_LINE = re.compile(r"^(?P<value>[^|]*?)\s*[|｜]\s*$")
+PIPES_ONLY = re.compile(r"^[\s|｜]+$")
+_CELL_STREAM_SHARE = 0.6  # of a run's lines shaped so, for it to be read as cells
+
+
+def is_cell_stream(lines: list[Line]) -> bool:
+    shaped = sum(1 for ln in lines if _CELL_LINE.match(ln.text) or PIPES_ONLY.match(ln.text))
+    return len(lines) >= 8 and shaped >= _CELL_STREAM_SHARE * len(lines)
+
+
+def _as_cells(lines: list[Line]) -> list[Line] | None:
+    """The run's lines as cells (the value without its closing "|", an empty cell as an
+    empty line), or None when the run is not a cell stream."""
+    if not is_cell_stream(lines):
+        return None
+    out = []
+    for ln in lines:
+        if PIPES_ONLY.match(ln.text):
+            out.append(replace(ln, end=ln.start, text=""))
+            continue
+        m = _CELL_LINE.match(ln.text)
+        if m:
+            lead = len(m.group("value")) - len(m.group("value").lstrip())
+            value = m.group("value").strip()
+            out.append(replace(ln, start=ln.start + lead, end=ln.start + lead + len(value), text=value))
+        else:
+            out.append(ln)
+    return out
+
+
 def find_tables(lines: list[Line], text: str) -> list[TextTable]:
     """Tables in reading order; no two cover the same line (a line may hold several
     glued tables side by side). Where the text shows lost digits, glued tables keep only
     their header row: their cells are known, their figures are not."""
     lost_digits = any(_LOST_DIGITS.search(ln.text) for ln in lines)
+    cells = _as_cells(lines)
     found: list[TextTable] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        table = _pipe_table(lines, i) or _space_table(lines, i, text) or _column_table(lines, i, text)
+        table = _pipe_table(lines, i) or _space_table(lines, i, text) or _column_table(lines, i, text) \
+            or (_column_table(cells, i, text, explicit_empty=True) if cells is not None and cells[i].text else None)
         if table:
             found.append(table)
             i = table.last + 1

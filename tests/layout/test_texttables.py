@@ -243,3 +243,19 @@ def test_spaced_header_without_rows(text):
 def test_space_separated_funds_rows(lines, expected):
     _, tables = tables_of("项目资金（万元）\n" + "\n".join(lines) + "\n年度总体目标完成情况\n")
     assert tables[0] == expected
+
+
+def test_a_table_saved_one_cell_per_line_with_closing_pipes():
+    """A web page's table saved as one cell per line, each closed by "|", an empty cell a
+    bare "|": read as the form it is, the cell after a row's score being its reason."""
+    cells = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分", "未完成原因", "",
+             "产出指标(50分)", "数量指标", "低保发放人数", "5", ">=21933人", "21980人", "5", "", "", "", "",
+             "特困人员供养人数", "5", ">=4754人", "4604人", "4", "实行动态管理", "", "", "",
+             "临时救助人数", "10", ">=7人", "7人", "10", "", ""]
+    text = "\n".join(f"{c} |" if c else "|" for c in cells) + "\n"
+    _, tables = tables_of(text)
+    [table] = tables
+    assert table[0][:3] == ["一级指标", "二级指标", "三级指标"]
+    assert table[1] == ["产出指标(50分)", "数量指标", "低保发放人数", "5", ">=21933人", "21980人", "5", ""]
+    assert table[2] == ["", "", "特困人员供养人数", "5", ">=4754人", "4604人", "4", "实行动态管理"]
+    assert table[3][2:7] == ["临时救助人数", "10", ">=7人", "7人", "10"]
