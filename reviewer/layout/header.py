@@ -14,11 +14,11 @@ HEADER_WORDS: list[tuple[str, str]] = [
     ("actual_value", r"(?:全年|实际)?(?:实际|完成)值"), ("actual_value", r"实际完成值"), ("actual_value", r"业绩值"),
     ("weight", r"执行率权重"), ("weight", r"(?:指标)?权重"), ("weight", r"(?:指标)?分值"),
     ("score", r"执行率得分"), ("score", r"(?:指标|自评)?得分"), ("score", r"评分"),
-    ("budget", r"年初预算数"), ("budget", r"全年(?:\(调整\))?预算数"), ("budget", r"调整后预算数"),
+    ("budget", r"年初预算数?"), ("budget", r"全年(?:\(调整\))?预算数"), ("budget", r"调整后预算数"),
     ("budget", r"预算数"),
-    ("actual", r"全年执行数"), ("actual", r"执行数"),
-    ("rate", r"执行率"),
-    ("reason", r"说明"), ("reason", r"备注"),
+    ("actual", r"全年执行数"), ("actual", r"预算执行数"), ("actual", r"执行数"),
+    ("rate", r"预算执行率"), ("rate", r"执行率"),
+    ("reason", r"说明"), ("reason", r"备注"), ("reason", r"原因"), ("other", r"度量单位"),
 ]
 # A column name may carry a short note in brackets: 分值(分), 全年预算数(A), 执行率(B/A).
 _SUFFIX = r"(?:\([A-Za-z/%分万元]{1,4}\))?"

@@ -363,6 +363,8 @@ def _column_table(lines: list[Line], i: int, text: str, explicit_empty: bool = F
             if empties > 8:
                 break
             j += 1
+            if buffer and explicit_empty:
+                buffer.append(ln)  # a figure's cell left empty (a 得分 not filled in)
             continue
         empties = 0
         # Empty cells pasted as blank lines leave gaps inside the table: a row of them
@@ -373,9 +375,11 @@ def _column_table(lines: list[Line], i: int, text: str, explicit_empty: bool = F
         buffer.append(ln)
         j += 1
         tail = buffer[-m:]
-        if len(buffer) >= m and all(_value_fits(r, fold(x.text)) for r, x in zip(required, tail)) \
+        if len(buffer) >= m and all(_value_fits(r, fold(x.text)) or explicit_empty and not x.text
+                                    for r, x in zip(required, tail)) \
+                and sum(1 for x in tail if x.text) * 2 > m and tail[-1].text \
                 and not _NUMERIC_CELL.match(fold(buffer[0].text)):
-            names = buffer[:-m]
+            names = [x for x in buffer[:-m] if x.text]
             if len(names) > 6:  # level names wrapped too: "产出指标" / "(50)" / "数量" / "指标" / name
                 break
             reason = None

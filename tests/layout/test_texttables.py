@@ -259,3 +259,13 @@ def test_a_table_saved_one_cell_per_line_with_closing_pipes():
     assert table[1] == ["产出指标(50分)", "数量指标", "低保发放人数", "5", ">=21933人", "21980人", "5", ""]
     assert table[2] == ["", "", "特困人员供养人数", "5", ">=4754人", "4604人", "4", "实行动态管理"]
     assert table[3][2:7] == ["临时救助人数", "10", ">=7人", "7人", "10"]
+
+
+def test_sichuan_column_names_are_known():
+    """The provincial form's funds block names its columns 年初预算 | 调整后预算数 | 预算执行数 |
+    预算执行率 | 权重 | 得分 | 原因 (no 数 after 年初预算, 预算 before 执行数/执行率)."""
+    from reviewer.layout.header import whole_line_roles
+
+    names = ["年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因", "度量单位"]
+    assert [whole_line_roles(fold(n)) for n in names] == [
+        ["budget"], ["budget"], ["actual"], ["rate"], ["weight"], ["score"], ["reason"], ["other"]]
