@@ -58,6 +58,8 @@ class KindConfig:
     # residue the rules report), not a template nobody filled in: they then do not count.
     filled_amounts: int = 0
     amounts: re.Pattern | None = None
+    # One point short of min_score is enough when no other kind has any evidence near it.
+    clear_lead: float = 0
 
 
 @lru_cache(maxsize=4)
@@ -80,7 +82,8 @@ def load_config(path: str | None = None) -> KindConfig:
     return KindConfig(
         head_chars=int(raw["head_chars"]), title_lines=int(raw["title_lines"]),
         title_max_chars=int(raw["title_max_chars"]), min_score=float(raw["min_score"]),
-        margin=float(raw["margin"]), chrome=[re.compile(p) for p in raw["chrome"]],
+        margin=float(raw["margin"]), clear_lead=float(raw.get("clear_lead", 0)),
+        chrome=[re.compile(p) for p in raw["chrome"]],
         title_words=re.compile(raw["title_words"]), unit_fields=list(raw["unit_fields"]),
         signals=signals, self_evaluation=re.compile(se["pattern"]),
         self_evaluation_cap=int(se["cap"]), final_accounts_penalty=float(se["final_accounts_penalty"]),
@@ -326,7 +329,9 @@ def _classify(doc, config: KindConfig) -> KindResult:
 
     ranked = sorted(KINDS, key=lambda k: scores[k], reverse=True)
     best, second = ranked[0], ranked[1]
-    if scores[best] >= config.min_score and scores[best] - scores[second] >= config.margin:
+    lead = scores[best] - scores[second]
+    if scores[best] >= config.min_score and lead >= config.margin \
+            or config.clear_lead and scores[best] >= config.min_score - 1 and lead >= config.clear_lead:
         kind = best
         reasons = evidence[best]
     else:

@@ -160,7 +160,18 @@ ESSAY_SITE_PROJECT = """\
 二、绩效目标完成情况分析
 """
 
+# A page's excerpt that opens at the report's first part, its title left out.
+DEPARTMENT_WITHOUT_TITLE = """\
+现将2021年度部门整体支出绩效评价情况报告如下：
+一、部门基本情况
+（一）部门概况
+省红十字会成立于1911年，是从事人道主义工作的社会救助群众团体。
+（二）部门职能
+开展救灾、应急救护、人道救助和无偿献血、造血干细胞捐献的宣传动员工作。
+"""
+
 KIND_CASES = [
+    ("a department report whose excerpt has no title", DEPARTMENT_WITHOUT_TITLE, "department_overall"),
     ("a filled report a site republished with XX and 20xx", ESSAY_SITE_PROJECT, "project"),
     ("department report listing its projects", DEPARTMENT_WITH_PROJECTS, "department_overall"),
     ("project report that says 部门 often", PROJECT_SAYING_DEPARTMENT, "project"),
