@@ -1058,7 +1058,7 @@ def _check_project_totals(doc: Document, tables: list[ScoreTable]) -> list[Findi
             if len(named) != 1:
                 continue
             table = named[0]
-            stated, reference = Decimal(m.group("num")), cell_number(table.total.score)
+            reference = cell_number(table.total.score)
             if consistent(m.group("num"), reference):
                 continue
             s, e = ft.span(m.start(), m.end())
