@@ -18,7 +18,8 @@ from .join import Line
 from .values import split_values
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
-_NUMERIC_CELL = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—/／]+)$")
+# A figure, or a dash or slash that marks a cell left empty ("- - -" under 分值 执行率 得分).
+_NUMERIC_CELL = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—–/／]+)$")
 _PLAIN_NUMBER_CELL = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?|[-—/／]+)$")
 _TOTAL = re.compile(r"^(总分|合计|总计|总得分|小计)")
 _SENTENCE_END = re.compile(r"[。；;！？!?]$")
@@ -172,7 +173,6 @@ def _space_table(lines: list[Line], i: int, text: str) -> TextTable | None:
     return TextTable(i, last, header.start, lines[last].end, _renumber(rows), "text:spaces")
 
 
-_VALUE_TOKEN = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—–/／]{1,3})$")
 
 
 def _space_funds_table(lines: list[Line], i: int, n_values: int, header: list[Cell],
@@ -187,7 +187,7 @@ def _space_funds_table(lines: list[Line], i: int, n_values: int, header: list[Ce
     while j < len(lines):
         spans = _tokens(lines[j])
         k = len(spans)
-        while k > 0 and _VALUE_TOKEN.match(spans[k - 1][2]):
+        while k > 0 and _NUMERIC_CELL.match(spans[k - 1][2]):
             k -= 1
         label, values = spans[:k], spans[k:]
         if not label or not 1 <= len(values) <= n_values or not any(v[2][0].isdigit() for v in values):
@@ -520,8 +520,6 @@ def _aligned(rows: list[list[Cell]], roles: list[str], value_roles: list[str]) -
 # still separates its cells by white space. Those spaces are the cell boundaries: a
 # number is never split inside one, and a space between two numbers always ends a cell.
 
-# A number, or a dash or slash that marks a cell left empty ("- - -" under 分值 执行率 得分).
-_SPACED_NUMBER = re.compile(r"^(?:[-+]?\d+(?:\.\d+)?%?|[-—–/／]{1,3})$")
 _DIGITISH = re.compile(r"[\d%]")
 _MAX_NAME_TOKENS = 4  # level1, level2, a level3 name wrapped once, a stray reason
 
@@ -598,7 +596,7 @@ def _fits(role: str, token: str) -> bool:
     """A numeric column holds a bare number (a rate may carry %); the target and the
     actual value may hold anything."""
     if role in NUMERIC_ROLES:
-        return bool(_SPACED_NUMBER.match(token)) and (role == "rate" or not token.endswith("%"))
+        return bool(_NUMERIC_CELL.match(token)) and (role == "rate" or not token.endswith("%"))
     return True
 
 
@@ -612,7 +610,7 @@ def _spaced_row(tokens: list[Span], k: int, folded: str, value_roles: list[str],
         return folded[t[0]:t[1]]
 
     def numeric(t: Span) -> bool:
-        return bool(_SPACED_NUMBER.match(text(t)))
+        return bool(_NUMERIC_CELL.match(text(t)))
 
     n = len(value_roles)
     all_numeric = all(role in NUMERIC_ROLES for role in value_roles)

@@ -84,10 +84,7 @@ def check(ctx: RuleContext) -> None:
                 continue
             if _reads_as_table(ctx, folded, m, breaks, params, start):
                 continue
-            ctx.add(category="wording", rule=RULE, title=f"词语重复：{m.group()}",
-                    detail=(f"“{word}”连续出现两次，应为笔误。" + ctx.enforces("文字质量：不得有重复字词")),
-                    span=(start, end), stated=m.group(), expected=word,
-                    suggestion=f"删去重复的“{word}”。")
+            _add_doubled(ctx, (start, end), m.group(), word)
         _glued_dates(ctx, block, ft)
         for m in PUNCT.finditer(folded):
             lead = max(0, m.start() - 8)
@@ -198,31 +195,38 @@ DOUBLED_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}年年(?=\d)")
 
 
 def _glued_dates(ctx: RuleContext, block, ft) -> None:
-    for m in GLUED_MONTH_DAY.finditer(ft.folded):
-        start, end = ctx.block_span(block, m.start("month"), m.end())
-        raw = ctx.doc.text[start:end]
-        if any(ch.isspace() for ch in raw):
-            continue
-        fixed = f"{m.group('month').lstrip('0')}月{m.group('day').lstrip('0')}日"
-        ctx.add(category="wording", rule="wording.date_glued", title=f"日期缺字：{raw}",
-                detail=(f"“{raw}”月份与日期连在一起，疑为“{fixed}”漏字。" + ctx.enforces("文字质量：日期书写")),
-                span=(start, end), stated=raw, expected=fixed, suggestion=f"改为“{fixed}”。")
+    """Dates that lost 年 or 月 (one finding each), and 年 written twice before a date."""
+    for pattern, first_group, what in ((GLUED_MONTH_DAY, "month", "月份与日期"), (GLUED_DATE, 0, "年份与月份")):
+        for m in pattern.finditer(ft.folded):
+            start, end = ctx.block_span(block, m.start(first_group), m.end())
+            raw = ctx.doc.text[start:end]
+            if any(ch.isspace() for ch in raw):
+                continue  # a space between the digits is a cell boundary
+            fixed = _written_date(m)
+            ctx.add(category="wording", rule="wording.date_glued", title=f"日期缺字：{raw}",
+                    detail=(f"“{raw}”{what}连在一起，疑为“{fixed}”漏字。" + ctx.enforces("文字质量：日期书写")),
+                    span=(start, end), stated=raw, expected=fixed, suggestion=f"改为“{fixed}”。")
     for m in DOUBLED_YEAR.finditer(ft.folded):
         start, end = ctx.block_span(block, m.start(), m.end())
-        raw = ctx.doc.text[start:end]
-        ctx.add(category="wording", rule="wording.doubled", title=f"词语重复：{raw}",
-                detail=f"“{raw}”中“年”字重复。" + ctx.enforces("文字质量：不得有重复字词"),
-                span=(start, end), stated=raw, expected=raw[:-1], suggestion="删去重复的“年”字。")
-    for m in GLUED_DATE.finditer(ft.folded):
-        start, end = ctx.block_span(block, m.start(), m.end())
-        raw = ctx.doc.text[start:end]
-        if any(ch.isspace() for ch in raw):
-            continue
-        year, month, day = m.group(1), m.group(2).lstrip("0"), m.group(3)
-        fixed = f"{year}年{month}月" + (f"{day.lstrip('0')}日" if day else "")
-        ctx.add(category="wording", rule="wording.date_glued", title=f"日期缺字：{raw}",
-                detail=(f"“{raw}”年份与月份连在一起，疑为“{fixed}”漏字。" + ctx.enforces("文字质量：日期书写")),
-                span=(start, end), stated=raw, expected=fixed, suggestion=f"改为“{fixed}”。")
+        _add_doubled(ctx, (start, end), ctx.doc.text[start:end], "年")
+
+
+def _written_date(m: re.Match) -> str:
+    """The date a glued match should have read: "2019年12月", "12月31日"."""
+    groups = m.groupdict()
+    if "month" in groups and groups["month"]:
+        return f"{groups['month'].lstrip('0')}月{groups['day'].lstrip('0')}日"
+    year, month, day = m.group(1), m.group(2).lstrip("0"), m.group(3)
+    return f"{year}年{month}月" + (f"{day.lstrip('0')}日" if day else "")
+
+
+def _add_doubled(ctx: RuleContext, span: tuple[int, int], doubled: str, word: str, where: str = "") -> None:
+    """One doubled-word finding: `doubled` as written, `word` the part written twice."""
+    fixed = doubled.replace(word + word, word, 1)
+    ctx.add(category="wording", rule=RULE, title=f"词语重复：{doubled}",
+            detail=(f"{f'“{where}”中' if where else ''}“{word}”连续出现两次，应为笔误。"
+                    + ctx.enforces("文字质量：不得有重复字词")),
+            span=span, stated=doubled, expected=fixed, suggestion=f"删去重复的“{word}”。")
 
 
 # A two-character word doubled inside one table cell, with more of the cell around it
@@ -248,9 +252,7 @@ def _doubled_in_cells(ctx: RuleContext) -> None:
                 ft = FoldedText.of(cell.text)
                 s0, e0 = ft.span(m.start(), m.end())
                 start, end = cell.start + s0, cell.start + e0
-                ctx.add(category="wording", rule=RULE, title=f"词语重复：{m.group()}",
-                        detail=(f"“{cell.text}”中“{word}”连续出现两次，应为笔误。" + ctx.enforces("文字质量：不得有重复字词")),
-                        span=(start, end), stated=m.group(), expected=word, suggestion=f"删去重复的“{word}”。")
+                _add_doubled(ctx, (start, end), m.group(), word, where=cell.text)
 
 
 def _between_column_names(folded: str, start: int, end: int, half: int) -> bool:
